@@ -1,0 +1,1531 @@
+//! Reads a manifest (format v1) and checks every rule, collecting all violations in one pass.
+//!
+//! Stages: TOML with spans → per-table checks while building the model (shape, ids, steps) →
+//! relational checks over the whole model (references, uniqueness, derived names). The
+//! model returned alongside the diagnostics holds every entry that is sound enough to
+//! generate code from, so a manifest with errors still yields a usable partial model.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::diag::{Code, Diagnostic, LineIndex};
+use crate::id::{
+    self, ComponentId, Endpoint, FlowId, IdError, Mid, Pid, ResourceKind, Rid,
+    MAX_COMPONENTS_PER_FLOW, MAX_NUMBER,
+};
+use crate::model::*;
+use crate::suggest;
+
+/// The result of checking a manifest: the (possibly partial) model and every violation.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Every sound entry of the manifest. Complete when `diagnostics` is empty.
+    pub manifest: Manifest,
+    /// Every violation, ordered by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// Whether the manifest breaks no rule.
+    pub fn is_ok(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// The model, or every violation.
+    pub fn into_result(self) -> Result<Manifest, Vec<Diagnostic>> {
+        if self.diagnostics.is_empty() {
+            Ok(self.manifest)
+        } else {
+            Err(self.diagnostics)
+        }
+    }
+}
+
+/// The keys each table may hold; everything else is ORB002.
+pub mod keys {
+    /// Top-level tables.
+    pub const ROOT: &[&str] = &[
+        "orbit",
+        "environment",
+        "region",
+        "flow",
+        "component",
+        "microservice",
+        "resource",
+        "leg",
+        "event",
+    ];
+    /// `[orbit]`.
+    pub const ORBIT: &[&str] = &["name", "cloud", "repository_owner", "repository_branch", "retired", "doc"];
+    /// `[environment.*]`.
+    pub const ENVIRONMENT: &[&str] = &["name", "doc"];
+    /// `[region.*]`.
+    pub const REGION: &[&str] = &["name", "components", "doc"];
+    /// `[flow.*]`.
+    pub const FLOW: &[&str] = &["name", "doc", "components", "inserted"];
+    /// `[component.*]`.
+    pub const COMPONENT: &[&str] = &["name", "doc", "inserted"];
+    /// `[microservice.*]`.
+    pub const MICROSERVICE: &[&str] = &["name", "roles", "doc", "inserted"];
+    /// `[resource.*]`.
+    pub const RESOURCE: &[&str] = &["kind", "name", "doc", "flow", "inserted"];
+    /// `[leg.*]`.
+    pub const LEG: &[&str] = &["flow", "doc", "parts"];
+    /// A part of a leg.
+    pub const PART: &[&str] = &["pid", "doc", "actions", "inserted"];
+    /// `[event.*]`.
+    pub const EVENT: &[&str] = &["doc", "mid", "rid", "fields"];
+}
+
+/// Checks a manifest given as text.
+pub fn check(source: &str) -> Checked {
+    let mut cx = Cx {
+        diags: Vec::new(),
+        manifest: Manifest::default(),
+        declared: HashSet::new(),
+    };
+    let (root, errors) = DeTable::parse_recoverable(source);
+    let mut fatal = false;
+    for e in errors {
+        let span = e.span().unwrap_or(0..0);
+        let msg = e.message().to_string();
+        if msg.starts_with("duplicate key") {
+            let key = source.get(span.clone()).unwrap_or("").trim();
+            cx.push(
+                Diagnostic::new(Code::Orb005, span, format!("`{key}` is declared twice"))
+                    .with_label("declared again here")
+                    .with_help("keep one declaration and remove or renumber the other"),
+            );
+        } else {
+            fatal = true;
+            cx.push(Diagnostic::new(Code::Orb001, span, format!("not valid TOML: {msg}")));
+        }
+    }
+    if !fatal {
+        cx.document(root.get_ref());
+    }
+    let mut diagnostics = cx.diags;
+    let index = LineIndex::new(source);
+    for d in &mut diagnostics {
+        index.locate(d);
+    }
+    diagnostics.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
+    let mut manifest = cx.manifest;
+    manifest.reindex();
+    Checked {
+        manifest,
+        diagnostics,
+    }
+}
+
+/// Reads and checks a manifest file. An unreadable file is an ORB004 diagnostic.
+pub fn check_file(path: &Path) -> Result<(String, Checked), Diagnostic> {
+    match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                let checked = check(&text);
+                Ok((text, checked))
+            }
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let mut d = Diagnostic::new(
+                    Code::Orb004,
+                    at..at,
+                    format!("`{}` is not UTF-8 text (invalid byte at offset {at})", path.display()),
+                );
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                LineIndex::new(&text).locate(&mut d);
+                Err(d)
+            }
+        },
+        Err(e) => {
+            let mut d = Diagnostic::new(
+                Code::Orb004,
+                0..0,
+                format!("cannot read manifest `{}`: {}", path.display(), io_reason(&e)),
+            );
+            d.line = 1;
+            d.column = 1;
+            Err(d.with_help(match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "create it, or name the manifest's path (`orbit check PATH`)".to_string()
+                }
+                _ => "check the file's permissions".to_string(),
+            }))
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Finds `orbit.toml` in `start` or the nearest directory above it.
+pub fn find_manifest(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join("orbit.toml"))
+        .find(|p| p.is_file())
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Val<'i> = Spanned<DeValue<'i>>;
+
+struct Cx {
+    diags: Vec<Diagnostic>,
+    manifest: Manifest,
+    /// Every MID and RID declared with a well-formed key, sound or not: references to them
+    /// are not reported again (the entry's own error says what is wrong).
+    declared: HashSet<Endpoint>,
+}
+
+/// A table's entries with their key spans.
+struct Entries<'a, 'i> {
+    items: Vec<(&'a str, Range<usize>, &'a Val<'i>)>,
+    span: Range<usize>,
+}
+
+impl<'a, 'i> Entries<'a, 'i> {
+    fn get(&self, key: &str) -> Option<&(&'a str, Range<usize>, &'a Val<'i>)> {
+        self.items.iter().find(|(k, _, _)| *k == key)
+    }
+}
+
+fn entries<'a, 'i>(t: &'a DeTable<'i>, span: Range<usize>) -> Entries<'a, 'i> {
+    let mut items: Vec<_> = t
+        .iter()
+        .map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
+        .collect();
+    items.sort_by_key(|(_, s, _)| s.start);
+    Entries { items, span }
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|w| {
+            !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && s.as_bytes()[0].is_ascii_lowercase()
+}
+
+fn kebab_of(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('-') {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else if c == '_' || c == ' ' || c == '-' {
+            if !out.ends_with('-') && !out.is_empty() {
+                out.push('-');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+impl Cx {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn id_error(&mut self, code: Code, key_span: Range<usize>, text: &str, e: &IdError) {
+        let inner = e.span();
+        let start = key_span.start + inner.start.min(text.len());
+        let end = (key_span.start + inner.end.min(text.len())).max(start);
+        // Key spans may include quotes; only narrow when the text is there verbatim.
+        let span = if key_span.len() == text.len() && end > start {
+            start..end
+        } else {
+            key_span.clone()
+        };
+        let mut msg = format!("malformed {} `{text}`: ", e.kind());
+        for (i, p) in e.problems().iter().enumerate() {
+            if i > 0 {
+                msg.push_str("; ");
+            }
+            msg.push_str(&p.message);
+        }
+        let help = match e.suggestion() {
+            Some(s) => format!("write `{s}`"),
+            None => format!("the form is {}", e.kind().form()),
+        };
+        self.push(Diagnostic::new(code, span, msg).with_help(help));
+    }
+
+    /// Reports unknown keys (ORB002) of a table.
+    fn known_keys(&mut self, e: &Entries<'_, '_>, allowed: &[&str], what: &str) {
+        for (k, span, _) in &e.items {
+            if !allowed.contains(k) {
+                let near = suggest::nearest_key(k, allowed);
+                let help = match near {
+                    Some(n) => format!("did you mean `{n}`? the keys of {what} are: {}", allowed.join(", ")),
+                    None => format!("the keys of {what} are: {}", allowed.join(", ")),
+                };
+                self.push(
+                    Diagnostic::new(Code::Orb002, span.clone(), format!("unknown key `{k}` in {what}"))
+                        .with_help(help),
+                );
+            }
+        }
+    }
+
+    fn missing(&mut self, span: Range<usize>, key: &str, what: &str, example: &str) {
+        self.push(
+            Diagnostic::new(Code::Orb003, span, format!("{what} lacks the required key `{key}`"))
+                .with_help(format!("add `{key} = {example}`")),
+        );
+    }
+
+    fn wrong_type(&mut self, v: &Val<'_>, key: &str, want: &str) {
+        self.push(Diagnostic::new(
+            Code::Orb003,
+            v.span(),
+            format!("`{key}` must be {want}, not {}", type_name(v.get_ref())),
+        ));
+    }
+
+    /// A table value, or ORB003.
+    fn table<'a, 'i>(&mut self, v: &'a Val<'i>, what: &str) -> Option<Entries<'a, 'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(entries(t, v.span())),
+            other => {
+                self.push(Diagnostic::new(
+                    Code::Orb003,
+                    v.span(),
+                    format!("{what} must be a table, not {}", type_name(other)),
+                ));
+                None
+            }
+        }
+    }
+
+    fn opt_str(&mut self, e: &Entries<'_, '_>, key: &str) -> Option<(String, Range<usize>)> {
+        let (_, _, v) = e.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some((s.to_string(), v.span())),
+            _ => {
+                self.wrong_type(v, key, "a string");
+                None
+            }
+        }
+    }
+
+    fn req_str(&mut self, e: &Entries<'_, '_>, key: &str, what: &str, example: &str) -> Option<(String, Range<usize>)> {
+        if e.get(key).is_none() {
+            self.missing(e.span.clone(), key, what, example);
+            return None;
+        }
+        self.opt_str(e, key)
+    }
+
+    fn opt_bool(&mut self, e: &Entries<'_, '_>, key: &str) -> bool {
+        let Some((_, _, v)) = e.get(key) else {
+            return false;
+        };
+        match v.get_ref() {
+            DeValue::Boolean(b) => *b,
+            _ => {
+                self.wrong_type(v, key, "`true` or `false`");
+                false
+            }
+        }
+    }
+
+    /// An array of strings with the span of each.
+    fn str_array(&mut self, e: &Entries<'_, '_>, key: &str) -> Option<Vec<(String, Range<usize>)>> {
+        let (_, _, v) = e.get(key)?;
+        let DeValue::Array(items) = v.get_ref() else {
+            self.wrong_type(v, key, "an array of strings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push((s.to_string(), item.span())),
+                _ => self.wrong_type(item, key, "an array of strings"),
+            }
+        }
+        Some(out)
+    }
+
+    fn document(&mut self, root: &DeTable<'_>) {
+        let top = entries(root, 0..0);
+        self.known_keys(&top, keys::ROOT, "the manifest");
+        let section = |name: &str| top.get(name).map(|(_, s, v)| (s.clone(), *v));
+
+        let retired = match section("orbit") {
+            Some((_, v)) => self.orbit(v),
+            None => {
+                self.push(
+                    Diagnostic::new(Code::Orb003, 0..0, "the manifest lacks the required `[orbit]` table")
+                        .with_help("add `[orbit]` with `name` and `cloud`"),
+                );
+                HashMap::new()
+            }
+        };
+        match section("environment") {
+            Some((_, v)) => self.environments(v),
+            None => self.push(
+                Diagnostic::new(Code::Orb011, 0..0, "no environment is declared")
+                    .with_help("declare one, e.g. `[environment.k8d]` with `name = \"development\"`"),
+            ),
+        }
+        match section("region") {
+            Some((_, v)) => self.regions(v),
+            None => self.push(
+                Diagnostic::new(Code::Orb003, 0..0, "the manifest declares no `[region.*]`")
+                    .with_help("declare the region ranges, e.g. `[region.n-virginia]` with `components = [1, 100]`"),
+            ),
+        }
+        let flow_lists = section("flow").map(|(_, v)| self.flows(v)).unwrap_or_default();
+        if let Some((_, v)) = section("component") {
+            self.components(v);
+        }
+        self.flow_components(flow_lists);
+        if let Some((_, v)) = section("microservice") {
+            self.microservices(v, &retired);
+        }
+        if let Some((_, v)) = section("resource") {
+            self.resources(v, &retired);
+        }
+        if let Some((_, v)) = section("leg") {
+            self.legs(v);
+        }
+        if let Some((_, v)) = section("event") {
+            self.events(v);
+        }
+        self.constant_clashes();
+    }
+
+    fn orbit(&mut self, v: &Val<'_>) -> HashMap<Endpoint, Range<usize>> {
+        let mut retired = HashMap::new();
+        let Some(e) = self.table(v, "`[orbit]`") else {
+            return retired;
+        };
+        self.known_keys(&e, keys::ORBIT, "`[orbit]`");
+        let name = self.req_str(&e, "name", "`[orbit]`", "\"k8or Orbit\"");
+        let cloud = self.req_str(&e, "cloud", "`[orbit]`", "\"aws\"");
+        if let Some((c, span)) = &cloud {
+            if let Err(err) = id::check_code(c, "cloud") {
+                self.push(
+                    Diagnostic::new(Code::Orb010, span.clone(), format!("malformed cloud code `{c}`: {}", err.message()))
+                        .with_help_opt(err.suggestion().map(|s| format!("write `\"{s}\"`"))),
+                );
+            }
+        }
+        let owner = self.opt_str(&e, "repository_owner").map(|s| s.0);
+        let branch = self.opt_str(&e, "repository_branch").map(|s| s.0);
+        let doc = self.opt_str(&e, "doc").map(|s| s.0);
+        let mut list = Vec::new();
+        for (text, span) in self.str_array(&e, "retired").unwrap_or_default() {
+            match text.parse::<Endpoint>() {
+                Ok(ep) if ep.to_string() == text => {
+                    retired.insert(ep, span);
+                    list.push(ep);
+                }
+                Ok(_) | Err(_) => {
+                    let why = match id::guess_kind(&text) {
+                        id::IdKind::Mid | id::IdKind::Rid => match text.parse::<Endpoint>() {
+                            Err(err) => err.to_string(),
+                            Ok(_) => String::new(),
+                        },
+                        k => format!("`{text}` looks like a {k}; only MIDs and RIDs are retired"),
+                    };
+                    self.push(
+                        Diagnostic::new(Code::Orb701, span, format!("malformed entry `{text}` in `retired`: {why}"))
+                            .with_help("list MIDs such as `c8bms12` or RIDs such as `c20bre18`"),
+                    );
+                }
+            }
+        }
+        self.manifest.orbit = Orbit {
+            name: name.map(|s| s.0).unwrap_or_default(),
+            cloud: cloud.map(|s| s.0).unwrap_or_default(),
+            repository_owner: owner,
+            repository_branch: branch,
+            retired: list,
+            doc,
+        };
+        retired
+    }
+
+    fn environments(&mut self, v: &Val<'_>) {
+        let Some(all) = self.table(v, "`[environment]`") else {
+            return;
+        };
+        if all.items.is_empty() {
+            self.push(
+                Diagnostic::new(Code::Orb011, all.span.clone(), "no environment is declared")
+                    .with_help("declare one, e.g. `[environment.k8d]` with `name = \"development\"`"),
+            );
+        }
+        for (code, kspan, ev) in &all.items {
+            if let Err(err) = id::check_code(code, "environment") {
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb010,
+                        kspan.clone(),
+                        format!("malformed environment code `{code}`: {}", err.message()),
+                    )
+                    .with_help(match err.suggestion() {
+                        Some(s) => format!("write `[environment.{s}]`"),
+                        None => "environment codes are lowercase letters and digits, e.g. `k8d`".into(),
+                    }),
+                );
+                continue;
+            }
+            let Some(e) = self.table(ev, &format!("`[environment.{code}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::ENVIRONMENT, "an environment");
+            let name = self.opt_str(&e, "name").map(|s| s.0);
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            self.manifest.environments.push(Environment {
+                code: code.to_string(),
+                name,
+                doc,
+                span: kspan.clone(),
+            });
+        }
+        self.manifest.environments.sort_by_key(|e| e.span.start);
+    }
+
+    fn regions(&mut self, v: &Val<'_>) {
+        let Some(all) = self.table(v, "`[region]`") else {
+            return;
+        };
+        for (key, kspan, rv) in &all.items {
+            let Some(e) = self.table(rv, &format!("`[region.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::REGION, "a region");
+            let name = self.req_str(&e, "name", &format!("region `{key}`"), "\"N. Virginia\"");
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let Some((_, _, cv)) = e.get("components") else {
+                self.missing(e.span.clone(), "components", &format!("region `{key}`"), "[1, 100]");
+                continue;
+            };
+            let pair = match cv.get_ref() {
+                DeValue::Array(a) if a.len() == 2 => {
+                    let n = |x: &Val<'_>| match x.get_ref() {
+                        DeValue::Integer(i) => i.to_string().parse::<i64>().ok(),
+                        _ => None,
+                    };
+                    match (n(&a[0]), n(&a[1])) {
+                        (Some(lo), Some(hi)) => Some((lo, hi)),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let Some((lo, hi)) = pair else {
+                self.wrong_type(cv, "components", "a range of two integers, `[first, last]`");
+                continue;
+            };
+            if hi < lo {
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb020,
+                        cv.span(),
+                        format!("region `{key}`'s range [{lo}, {hi}] is reversed"),
+                    )
+                    .with_help(format!("write `[{hi}, {lo}]`")),
+                );
+                continue;
+            }
+            if hi < 1 || lo > i64::from(id::MAX_GROUP) {
+                self.push(Diagnostic::new(
+                    Code::Orb020,
+                    cv.span(),
+                    format!(
+                        "region `{key}`'s range [{lo}, {hi}] holds no component number (1 to {})",
+                        id::MAX_GROUP
+                    ),
+                ));
+                continue;
+            }
+            let lo = lo.max(1) as u16;
+            let hi = hi.min(i64::from(id::MAX_GROUP)) as u16;
+            self.manifest.regions.push(Region {
+                key: key.to_string(),
+                name: name.map(|s| s.0).unwrap_or_default(),
+                components: lo..=hi,
+                doc,
+                span: kspan.clone(),
+            });
+        }
+        let mut regions = std::mem::take(&mut self.manifest.regions);
+        regions.sort_by_key(|r| (*r.components.start(), r.span.start));
+        let mut kept: Vec<Region> = Vec::with_capacity(regions.len());
+        for r in regions {
+            if let Some(prev) = kept.iter().find(|p| {
+                p.components.start() <= r.components.end() && r.components.start() <= p.components.end()
+            }) {
+                let (first, second) = if prev.span.start < r.span.start { (prev, &r) } else { (&r, prev) };
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb021,
+                        second.span.clone(),
+                        format!(
+                            "region `{}` [{}, {}] overlaps region `{}` [{}, {}]",
+                            second.key,
+                            second.components.start(),
+                            second.components.end(),
+                            first.key,
+                            first.components.start(),
+                            first.components.end()
+                        ),
+                    )
+                    .with_related(first.span.clone(), "overlapping region declared here")
+                    .with_help("give each region its own range of component numbers"),
+                );
+                continue;
+            }
+            kept.push(r);
+        }
+        self.manifest.regions = kept;
+    }
+
+    /// Parses flows; returns each flow's component list (checked later against components).
+    fn flows(&mut self, v: &Val<'_>) -> Vec<(usize, Vec<(ComponentId, Range<usize>)>)> {
+        let mut lists = Vec::new();
+        let Some(all) = self.table(v, "`[flow]`") else {
+            return lists;
+        };
+        let used: Vec<u16> = all
+            .items
+            .iter()
+            .filter_map(|(k, _, _)| k.parse::<FlowId>().ok().map(|f| f.0))
+            .collect();
+        for (key, kspan, fv) in &all.items {
+            let fid = match key.parse::<FlowId>() {
+                Ok(f) => f,
+                Err(err) => {
+                    self.id_error(Code::Orb101, kspan.clone(), key, &err);
+                    continue;
+                }
+            };
+            let Some(e) = self.table(fv, &format!("`[flow.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::FLOW, "a flow");
+            let name = self.req_str(&e, "name", &format!("flow `{key}`"), "\"ChartStore\"");
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let inserted = self.opt_bool(&e, "inserted");
+            if fid.0 % 4 != 0 && !inserted {
+                let next = next_multiple(&used, 4, 1);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb102,
+                        kspan.clone(),
+                        format!("flow number {} is not a multiple of 4, and the flow is not `inserted`", fid.0),
+                    )
+                    .with_label("reserved slot")
+                    .with_help(format!(
+                        "the next free flow is `flow-{next}`; to use the reserved slot deliberately, add `inserted = true`"
+                    )),
+                );
+            }
+            let mut comps: Vec<(ComponentId, Range<usize>)> = Vec::new();
+            match e.get("components") {
+                None => self.missing(e.span.clone(), "components", &format!("flow `{key}`"), "[\"c20\"]"),
+                Some(_) => {
+                    let list = self.str_array(&e, "components").unwrap_or_default();
+                    for (i, (text, span)) in list.iter().enumerate() {
+                        let c = match ComponentId::parse_prose(text) {
+                            Ok(c) if c.to_string() == *text => c,
+                            Ok(c) => {
+                                self.push(
+                                    Diagnostic::new(
+                                        Code::Orb201,
+                                        span.clone(),
+                                        format!("malformed component id `{text}`: component ids are lowercase in a manifest"),
+                                    )
+                                    .with_help(format!("write `\"{c}\"`")),
+                                );
+                                continue;
+                            }
+                            Err(err) => {
+                                self.id_error(Code::Orb201, span.clone(), text, &err);
+                                continue;
+                            }
+                        };
+                        if let Some((_, first)) = comps.iter().find(|(x, _)| *x == c) {
+                            self.push(
+                                Diagnostic::new(
+                                    Code::Orb105,
+                                    span.clone(),
+                                    format!("component `{c}` is listed twice in `{fid}`"),
+                                )
+                                .with_related(first.clone(), "first listed here")
+                                .with_help("list each component once; its position fixes its blocks"),
+                            );
+                            continue;
+                        }
+                        if i == MAX_COMPONENTS_PER_FLOW {
+                            self.push(
+                                Diagnostic::new(
+                                    Code::Orb103,
+                                    span.clone(),
+                                    format!(
+                                        "`{fid}` lists {} components; a flow holds at most 8 (blocks 3 to 96)",
+                                        list.len()
+                                    ),
+                                )
+                                .with_label("ninth component")
+                                .with_help("divide the process into several flows of at most 8 components each"),
+                            );
+                        }
+                        comps.push((c, span.clone()));
+                    }
+                }
+            }
+            comps.truncate(MAX_COMPONENTS_PER_FLOW);
+            lists.push((self.manifest.flows.len(), comps));
+            self.manifest.flows.push(Flow {
+                id: fid,
+                name: name.map(|s| s.0).unwrap_or_default(),
+                doc,
+                components: Vec::new(),
+                inserted,
+                span: kspan.clone(),
+            });
+        }
+        lists
+    }
+
+    fn components(&mut self, v: &Val<'_>) {
+        let Some(all) = self.table(v, "`[component]`") else {
+            return;
+        };
+        let used: Vec<u16> = all
+            .items
+            .iter()
+            .filter_map(|(k, _, _)| k.parse::<ComponentId>().ok().map(|c| c.0))
+            .collect();
+        for (key, kspan, cv) in &all.items {
+            let cid = match key.parse::<ComponentId>() {
+                Ok(c) => c,
+                Err(err) => {
+                    self.id_error(Code::Orb201, kspan.clone(), key, &err);
+                    continue;
+                }
+            };
+            let Some(e) = self.table(cv, &format!("`[component.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::COMPONENT, "a component");
+            let name = self.req_str(&e, "name", &format!("component `{key}`"), "\"ChartStore data\"");
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let inserted = self.opt_bool(&e, "inserted");
+            let region = self.manifest.regions.iter().find(|r| r.components.contains(&cid.0)).cloned();
+            let region = region.as_ref();
+            if cid.0 % 4 != 0 && !inserted {
+                let in_region: Vec<u16> = match region {
+                    Some(r) => used.iter().copied().filter(|n| r.components.contains(n)).collect(),
+                    None => used.clone(),
+                };
+                let floor = region.map_or(0, |r| *r.components.start() - 1);
+                let next = next_multiple(&in_region, 4, floor);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb202,
+                        kspan.clone(),
+                        format!("component number {} is not a multiple of 4, and the component is not `inserted`", cid.0),
+                    )
+                    .with_label("reserved slot")
+                    .with_help(format!(
+                        "the next free component{} is `c{next}`; to use the reserved slot deliberately, add `inserted = true`",
+                        region.map(|r| format!(" in {}", r.key)).unwrap_or_default()
+                    )),
+                );
+            }
+            if region.is_none() && !self.manifest.regions.is_empty() {
+                let ranges: Vec<String> = self
+                    .manifest
+                    .regions
+                    .iter()
+                    .map(|r| format!("{} {}–{}", r.key, r.components.start(), r.components.end()))
+                    .collect();
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb203,
+                        kspan.clone(),
+                        format!("component number {} is outside every region's range", cid.0),
+                    )
+                    .with_help(format!("regions: {}", ranges.join(", "))),
+                );
+            }
+            self.manifest.components.push(Component {
+                id: cid,
+                name: name.map(|s| s.0).unwrap_or_default(),
+                doc,
+                inserted,
+                span: kspan.clone(),
+            });
+        }
+        self.manifest.components.sort_by_key(|c| c.id);
+    }
+
+    fn declared_components(&self) -> HashSet<ComponentId> {
+        self.manifest.components.iter().map(|c| c.id).collect()
+    }
+
+    fn flow_components(&mut self, lists: Vec<(usize, Vec<(ComponentId, Range<usize>)>)>) {
+        let declared = self.declared_components();
+        let names: Vec<String> = self.manifest.components.iter().map(|c| c.id.to_string()).collect();
+        for (fi, comps) in lists {
+            let fid = self.manifest.flows[fi].id;
+            let mut kept = Vec::new();
+            for (c, span) in comps {
+                if declared.contains(&c) {
+                    kept.push(c);
+                } else {
+                    let near = suggest::nearest(&c.to_string(), names.iter().map(String::as_str), 3);
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb104,
+                            span,
+                            format!("`{fid}` lists component `{c}`, which is not declared"),
+                        )
+                        .with_help(suggest::declare_or(&format!("[component.{c}]"), &near)),
+                    );
+                }
+            }
+            self.manifest.flows[fi].components = kept;
+        }
+        self.manifest.flows.sort_by_key(|f| f.id);
+        let listed: HashSet<ComponentId> = self
+            .manifest
+            .flows
+            .iter()
+            .flat_map(|f| f.components.iter().copied())
+            .collect();
+        let mut unlisted = Vec::new();
+        for c in &self.manifest.components {
+            if !listed.contains(&c.id) {
+                unlisted.push(
+                    Diagnostic::new(Code::Orb204, c.span.clone(), format!("component `{}` is listed in no flow", c.id))
+                        .with_help(format!(
+                            "add \"{}\" to a flow's `components`; every component belongs to at least one flow",
+                            c.id
+                        )),
+                );
+            }
+        }
+        self.diags.extend(unlisted);
+    }
+
+    fn microservices(&mut self, v: &Val<'_>, retired: &HashMap<Endpoint, Range<usize>>) {
+        let Some(all) = self.table(v, "`[microservice]`") else {
+            return;
+        };
+        let declared = self.declared_components();
+        let comp_names: Vec<String> = self.manifest.components.iter().map(|c| c.id.to_string()).collect();
+        // Numbers in use per component, across fms and bms, for "next free" hints.
+        let mut used: HashMap<u16, Vec<u16>> = HashMap::new();
+        for (k, _, _) in &all.items {
+            if let Ok(m) = k.parse::<Mid>() {
+                used.entry(m.component).or_default().push(m.number);
+            }
+        }
+        for r in retired.keys() {
+            if let Endpoint::Mid(m) = r {
+                used.entry(m.component).or_default().push(m.number);
+            }
+        }
+        let mut by_number: HashMap<(u16, u16), (Mid, Range<usize>)> = HashMap::new();
+        let mut out = Vec::with_capacity(all.items.len());
+        for (key, kspan, mv) in &all.items {
+            let mid = match key.parse::<Mid>() {
+                Ok(m) => m,
+                Err(err) => {
+                    self.id_error(Code::Orb301, kspan.clone(), key, &err);
+                    continue;
+                }
+            };
+            self.declared.insert(Endpoint::Mid(mid));
+            let Some(e) = self.table(mv, &format!("`[microservice.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::MICROSERVICE, "a microservice");
+            let name = self.req_str(&e, "name", &format!("microservice `{key}`"), "\"Portal Search Logic\"");
+            let roles = self.str_array(&e, "roles").unwrap_or_default();
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let inserted = self.opt_bool(&e, "inserted");
+            let mut sound = true;
+            if !declared.contains(&mid.component_id()) {
+                sound = false;
+                let c = mid.component_id().to_string();
+                let near = suggest::nearest(&c, comp_names.iter().map(String::as_str), 3);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb302,
+                        kspan.start..kspan.start + c.len(),
+                        format!("`{mid}` belongs to component `{c}`, which is not declared"),
+                    )
+                    .with_help(suggest::declare_or(&format!("[component.{c}]"), &near)),
+                );
+            }
+            if mid.number % 3 != 0 && !inserted {
+                let next = next_multiple(used.get(&mid.component).map_or(&[][..], |v| v), 3, 0);
+                let mut free = format!("c{}{}", mid.component, mid.kind.code());
+                let _ = id::write_number(&mut free, next);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb303,
+                        kspan.clone(),
+                        format!(
+                            "MID identifier {:02} is not a multiple of 3, and `{mid}` is not `inserted`",
+                            mid.number
+                        ),
+                    )
+                    .with_label("reserved slot")
+                    .with_help(format!(
+                        "identifiers step by 3; the next free in c{} is `{free}`; to use the reserved slot deliberately, add `inserted = true`",
+                        mid.component
+                    )),
+                );
+            }
+            if let Some((other, first)) = by_number.get(&(mid.component, mid.number)) {
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb304,
+                        kspan.clone(),
+                        format!(
+                            "identifier {:02} of component c{} is already used by `{other}`",
+                            mid.number, mid.component
+                        ),
+                    )
+                    .with_related(first.clone(), format!("`{other}` declared here"))
+                    .with_help("frontend and backend microservices of one component share one sequence; pick a free number"),
+                );
+                sound = false;
+            } else {
+                by_number.insert((mid.component, mid.number), (mid, kspan.clone()));
+            }
+            if let Some(rspan) = retired.get(&Endpoint::Mid(mid)) {
+                self.push(
+                    Diagnostic::new(Code::Orb305, kspan.clone(), format!("`{mid}` is retired and must not be declared again"))
+                        .with_related(rspan.clone(), "retired here")
+                        .with_help("persistent names derive from retired ids; allocate a new one (`orbit next mid`)"),
+                );
+            }
+            if sound {
+                out.push(Microservice {
+                    id: mid,
+                    name: name.map(|s| s.0).unwrap_or_default(),
+                    roles: roles.into_iter().map(|r| r.0).collect(),
+                    doc,
+                    inserted,
+                    span: kspan.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|m| (m.id.component, m.id.number, m.id.kind));
+        self.manifest.microservices = out;
+    }
+
+    fn resources(&mut self, v: &Val<'_>, retired: &HashMap<Endpoint, Range<usize>>) {
+        let Some(all) = self.table(v, "`[resource]`") else {
+            return;
+        };
+        let declared = self.declared_components();
+        let comp_names: Vec<String> = self.manifest.components.iter().map(|c| c.id.to_string()).collect();
+        let mut used: HashMap<u16, Vec<u16>> = HashMap::new();
+        for (k, _, _) in &all.items {
+            if let Ok(r) = k.parse::<Rid>() {
+                used.entry(r.component).or_default().push(r.number);
+            }
+        }
+        for r in retired.keys() {
+            if let Endpoint::Rid(r) = r {
+                used.entry(r.component).or_default().push(r.number);
+            }
+        }
+        let flows_listing: HashMap<ComponentId, Vec<FlowId>> = {
+            let mut m: HashMap<ComponentId, Vec<FlowId>> = HashMap::new();
+            for f in &self.manifest.flows {
+                for c in &f.components {
+                    m.entry(*c).or_default().push(f.id);
+                }
+            }
+            m
+        };
+        let cloud = self.manifest.orbit.cloud.clone();
+        let envs: Vec<String> = self.manifest.environments.iter().map(|e| e.code.clone()).collect();
+        let mut names: HashMap<(ResourceKind, String, String), (Rid, Range<usize>)> = HashMap::new();
+        let mut out = Vec::with_capacity(all.items.len());
+        for (key, kspan, rv) in &all.items {
+            let rid = match key.parse::<Rid>() {
+                Ok(r) => r,
+                Err(err) => {
+                    self.id_error(Code::Orb401, kspan.clone(), key, &err);
+                    continue;
+                }
+            };
+            self.declared.insert(Endpoint::Rid(rid));
+            let Some(e) = self.table(rv, &format!("`[resource.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::RESOURCE, "a resource");
+            let what = format!("resource `{key}`");
+            let kind = self.req_str(&e, "kind", &what, "\"dynamodb\"");
+            let name = self.req_str(&e, "name", &what, "\"user-data\"");
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let flow_decl = self.opt_str(&e, "flow");
+            let inserted = self.opt_bool(&e, "inserted");
+            let mut sound = true;
+            let cid = rid.component_id();
+            if !declared.contains(&cid) {
+                sound = false;
+                let c = cid.to_string();
+                let near = suggest::nearest(&c, comp_names.iter().map(String::as_str), 3);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb402,
+                        kspan.start..kspan.start + c.len(),
+                        format!("`{rid}` belongs to component `{c}`, which is not declared"),
+                    )
+                    .with_help(suggest::declare_or(&format!("[component.{c}]"), &near)),
+                );
+            }
+            if rid.number % 3 != 0 && !inserted {
+                let next = next_multiple(used.get(&rid.component).map_or(&[][..], |v| v), 3, 0);
+                let mut free = format!("c{}bre", rid.component);
+                let _ = id::write_number(&mut free, next);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb403,
+                        kspan.clone(),
+                        format!(
+                            "RID identifier {:02} is not a multiple of 3, and `{rid}` is not `inserted`",
+                            rid.number
+                        ),
+                    )
+                    .with_label("reserved slot")
+                    .with_help(format!(
+                        "identifiers step by 3; the next free in c{} is `{free}`; to use the reserved slot deliberately, add `inserted = true`",
+                        rid.component
+                    )),
+                );
+            }
+            if let Some(rspan) = retired.get(&Endpoint::Rid(rid)) {
+                self.push(
+                    Diagnostic::new(Code::Orb409, kspan.clone(), format!("`{rid}` is retired and must not be declared again"))
+                        .with_related(rspan.clone(), "retired here")
+                        .with_help("persistent names derive from retired ids; allocate a new one (`orbit next rid`)"),
+                );
+            }
+            let kind = match kind {
+                Some((k, span)) => match k.parse::<ResourceKind>() {
+                    Ok(k) => Some(k),
+                    Err(msg) => {
+                        let kinds: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                        let near = suggest::nearest_key(&k, &kinds);
+                        self.push(
+                            Diagnostic::new(Code::Orb404, span, format!("unknown resource kind: {msg}"))
+                                .with_help_opt(near.map(|n| format!("did you mean `\"{n}\"`?"))),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let (Some(kind), Some((name, name_span))) = (kind, name) else {
+                continue;
+            };
+            if let Err(msg) = kind.check_name(&name) {
+                let fixed = name
+                    .to_ascii_lowercase()
+                    .replace(['-', '_', ' ', '.'], &kind.separator().to_string());
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb405,
+                        name_span.clone(),
+                        format!("malformed {} name `{name}`: {msg}", kind.describe()),
+                    )
+                    .with_help_opt(kind.check_name(&fixed).ok().map(|_| format!("write `\"{fixed}\"`"))),
+                );
+                sound = false;
+            }
+            // The flow whose number starts the serial.
+            let listing = flows_listing.get(&cid).map_or(&[][..], |v| v);
+            let flow = match flow_decl {
+                Some((text, span)) => match text.parse::<FlowId>() {
+                    Ok(f) if listing.contains(&f) => Some(f),
+                    Ok(f) => {
+                        let help = match listing {
+                            [] => format!("no flow lists `{cid}`; add it to `{f}`'s components"),
+                            l => format!(
+                                "flows listing `{cid}`: {}",
+                                l.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                            ),
+                        };
+                        self.push(
+                            Diagnostic::new(
+                                Code::Orb406,
+                                span,
+                                format!("`{rid}` names `{f}`, which does not list its component `{cid}`"),
+                            )
+                            .with_help(help),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        self.id_error(Code::Orb101, span, &text, &err);
+                        None
+                    }
+                },
+                None => match listing {
+                    [one] => Some(*one),
+                    [] => None, // ORB204 already says the component is in no flow.
+                    many => {
+                        self.push(
+                            Diagnostic::new(
+                                Code::Orb406,
+                                kspan.clone(),
+                                format!(
+                                    "`{rid}`'s flow is ambiguous: {} list component `{cid}`",
+                                    many.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
+                                ),
+                            )
+                            .with_help(format!("say which, e.g. `flow = \"{}\"`", many[0])),
+                        );
+                        None
+                    }
+                },
+            };
+            if let (Some(f), true) = (flow, sound) {
+                let serial = id::serial(f, rid);
+                let mut bad = Vec::new();
+                let mut why = String::new();
+                for env in &envs {
+                    let full = id::physical_name(kind, &name, &serial, env, &cloud);
+                    if let Err(m) = kind.check_cloud_limits(&full) {
+                        if bad.is_empty() {
+                            why = m;
+                        }
+                        bad.push(env.as_str());
+                    }
+                }
+                if !bad.is_empty() {
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb407,
+                            name_span.clone(),
+                            format!(
+                                "the {} name of `{rid}` breaks the cloud's limits in {}: {why}",
+                                kind.describe(),
+                                bad.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+                            ),
+                        )
+                        .with_help("shorten the descriptive name; names are never truncated to fit"),
+                    );
+                }
+                let key3 = (kind, name.clone(), serial.clone());
+                if let Some((other, first)) = names.get(&key3) {
+                    let example = envs.first().map(|e| id::physical_name(kind, &name, &serial, e, &cloud));
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb408,
+                            kspan.clone(),
+                            format!(
+                                "`{rid}` derives the same physical name as `{other}`{}",
+                                example.map(|n| format!(" (`{n}`)")).unwrap_or_default()
+                            ),
+                        )
+                        .with_related(first.clone(), format!("`{other}` declared here"))
+                        .with_help("give one of them another descriptive name"),
+                    );
+                } else {
+                    names.insert(key3, (rid, kspan.clone()));
+                }
+            }
+            if sound {
+                out.push(Resource {
+                    id: rid,
+                    kind,
+                    name,
+                    doc,
+                    flow,
+                    inserted,
+                    span: kspan.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|r| r.id);
+        self.manifest.resources = out;
+    }
+
+    fn endpoint_names(&self) -> (Vec<String>, Vec<String>) {
+        let mut mids = Vec::new();
+        let mut rids = Vec::new();
+        for e in &self.declared {
+            match e {
+                Endpoint::Mid(_) => mids.push(e.to_string()),
+                Endpoint::Rid(_) => rids.push(e.to_string()),
+            }
+        }
+        mids.sort();
+        rids.sort();
+        (mids, rids)
+    }
+
+    fn legs(&mut self, v: &Val<'_>) {
+        let Some(all) = self.table(v, "`[leg]`") else {
+            return;
+        };
+        let mids: HashSet<Mid> = self.manifest.microservices.iter().map(|m| m.id).collect();
+        let rids: HashSet<Rid> = self.manifest.resources.iter().map(|r| r.id).collect();
+        let flows: HashSet<FlowId> = self.manifest.flows.iter().map(|f| f.id).collect();
+        let flow_names: Vec<String> = self.manifest.flows.iter().map(|f| f.id.to_string()).collect();
+        let mut names: Option<(Vec<String>, Vec<String>)> = None;
+        let mut seen: HashMap<Pid, Range<usize>> = HashMap::new();
+        let mut out = Vec::new();
+        for (key, kspan, lv) in &all.items {
+            if !is_kebab(key) {
+                let fixed = kebab_of(key);
+                self.push(
+                    Diagnostic::new(Code::Orb003, kspan.clone(), format!("leg name `{key}` is not kebab-case"))
+                        .with_help_opt(is_kebab(&fixed).then(|| format!("write `[leg.{fixed}]`"))),
+                );
+                continue;
+            }
+            let Some(e) = self.table(lv, &format!("`[leg.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::LEG, "a leg");
+            let what = format!("leg `{key}`");
+            let flow = self.req_str(&e, "flow", &what, "\"flow-4\"");
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let flow = match flow {
+                Some((text, span)) => match text.parse::<FlowId>() {
+                    Ok(f) if flows.contains(&f) => Some(f),
+                    Ok(f) => {
+                        let near = suggest::nearest(&text, flow_names.iter().map(String::as_str), 3);
+                        self.push(
+                            Diagnostic::new(Code::Orb506, span, format!("leg `{key}` belongs to `{f}`, which is not declared"))
+                                .with_help(suggest::declare_or(&format!("[flow.{f}]"), &near)),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        self.id_error(Code::Orb101, span, &text, &err);
+                        None
+                    }
+                },
+                None => None,
+            };
+            let mut parts = Vec::new();
+            match e.get("parts") {
+                None => self.missing(e.span.clone(), "parts", &what, "[{ pid = \"c8fms03-c20bre06-e05\" }]"),
+                Some((_, _, pv)) => match pv.get_ref() {
+                    DeValue::Array(items) if items.is_empty() => self.push(
+                        Diagnostic::new(Code::Orb507, pv.span(), format!("leg `{key}` has no parts"))
+                            .with_help("list its process steps: `parts = [{ pid = \"<start>-<end>-e05\" }]`"),
+                    ),
+                    DeValue::Array(items) => {
+                        let mut last: Option<(u16, Range<usize>)> = None;
+                        for item in items.iter() {
+                            let Some(pe) = self.table(item, &format!("a part of leg `{key}`")) else {
+                                continue;
+                            };
+                            self.known_keys(&pe, keys::PART, "a part");
+                            let Some((text, pspan)) = self.req_str(&pe, "pid", &format!("a part of leg `{key}`"), "\"c8fms03-c20bre06-e05\"") else {
+                                continue;
+                            };
+                            let pdoc = self.opt_str(&pe, "doc").map(|s| s.0);
+                            let actions = self.str_array(&pe, "actions").unwrap_or_default();
+                            let inserted = self.opt_bool(&pe, "inserted");
+                            // The value span includes its quotes.
+                            let inner = pspan.start + 1..pspan.end.saturating_sub(1).max(pspan.start + 1);
+                            let pid = match text.parse::<Pid>() {
+                                Ok(p) => p,
+                                Err(err) => {
+                                    self.id_error(Code::Orb501, inner, &text, &err);
+                                    continue;
+                                }
+                            };
+                            let mut sound = true;
+                            let mut offset = inner.start;
+                            for ep in [pid.start, pid.end] {
+                                let txt = ep.to_string();
+                                let span = offset..offset + txt.len();
+                                offset += txt.len() + 1;
+                                let ok = match ep {
+                                    Endpoint::Mid(m) => mids.contains(&m),
+                                    Endpoint::Rid(r) => rids.contains(&r),
+                                };
+                                if !ok {
+                                    sound = false;
+                                }
+                                if !ok && !self.declared.contains(&ep) {
+                                    let (mn, rn) = names.get_or_insert_with(|| self.endpoint_names());
+                                    let (pool, kind, table) = match ep {
+                                        Endpoint::Mid(_) => (&*mn, "MID", "microservice"),
+                                        Endpoint::Rid(_) => (&*rn, "RID", "resource"),
+                                    };
+                                    let near = suggest::nearest(&txt, pool.iter().map(String::as_str), 3);
+                                    self.push(
+                                        Diagnostic::new(Code::Orb502, span, format!("`{txt}` in `{pid}` is not a declared {kind}"))
+                                            .with_help(suggest::declare_or(&format!("[{table}.{txt}]"), &near)),
+                                    );
+                                }
+                            }
+                            let order_span = inner.end.saturating_sub(pid.order.to_string().len().max(2) + 1)..inner.end;
+                            if pid.order % 5 != 0 && !inserted {
+                                let lo = (pid.order / 5 * 5).max(5);
+                                let hi = if lo > pid.order { lo + 5 } else { lo + 5 };
+                                let lo = if lo > pid.order { 5 } else { lo };
+                                self.push(
+                                    Diagnostic::new(
+                                        Code::Orb503,
+                                        order_span.clone(),
+                                        format!("execution order {:02} is not a multiple of 5, and the part is not `inserted`", pid.order),
+                                    )
+                                    .with_label("reserved slot")
+                                    .with_help(format!(
+                                        "orders step by 5 (e05, e10, …): use e{lo:02} or e{hi:02}; to insert a step deliberately, add `inserted = true`"
+                                    )),
+                                );
+                            }
+                            if let Some((prev, prev_span)) = &last {
+                                if pid.order <= *prev {
+                                    self.push(
+                                        Diagnostic::new(
+                                            Code::Orb504,
+                                            order_span.clone(),
+                                            format!(
+                                                "execution order e{:02} does not follow e{:02}: orders in leg `{key}` strictly increase",
+                                                pid.order, prev
+                                            ),
+                                        )
+                                        .with_related(prev_span.clone(), "previous part")
+                                        .with_help("list parts in execution order, or renumber this one"),
+                                    );
+                                }
+                            }
+                            last = Some((pid.order, order_span));
+                            if let Some(first) = seen.get(&pid) {
+                                self.push(
+                                    Diagnostic::new(Code::Orb505, inner.clone(), format!("PID `{pid}` is declared more than once"))
+                                        .with_related(first.clone(), "first declared here")
+                                        .with_help("a PID is unique in the whole manifest; renumber one of them"),
+                                );
+                                sound = false;
+                            } else {
+                                seen.insert(pid, inner.clone());
+                            }
+                            if sound {
+                                parts.push(Part {
+                                    pid,
+                                    doc: pdoc,
+                                    actions: actions.into_iter().map(|a| a.0).collect(),
+                                    inserted,
+                                    span: inner,
+                                });
+                            }
+                        }
+                    }
+                    _ => self.wrong_type(pv, "parts", "an array of tables `{ pid = … }`"),
+                },
+            }
+            if let Some(flow) = flow {
+                out.push(Leg {
+                    name: key.to_string(),
+                    flow,
+                    doc,
+                    parts,
+                    span: kspan.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|l| l.span.start);
+        self.manifest.legs = out;
+    }
+
+    fn events(&mut self, v: &Val<'_>) {
+        let Some(all) = self.table(v, "`[event]`") else {
+            return;
+        };
+        let mut names: Option<(Vec<String>, Vec<String>)> = None;
+        let mut out = Vec::new();
+        for (key, kspan, ev) in &all.items {
+            let mut sound = true;
+            if !is_kebab(key) {
+                let fixed = kebab_of(key);
+                self.push(
+                    Diagnostic::new(Code::Orb601, kspan.clone(), format!("event name `{key}` is not kebab-case"))
+                        .with_help_opt(is_kebab(&fixed).then(|| format!("write `[event.{fixed}]`"))),
+                );
+                sound = false;
+            }
+            let Some(e) = self.table(ev, &format!("`[event.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::EVENT, "an event");
+            let what = format!("event `{key}`");
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let mid = self.req_str(&e, "mid", &what, "\"c8bms18\"");
+            let rid = self.req_str(&e, "rid", &what, "\"c20bre21\"");
+            let mid = mid.and_then(|(t, s)| self.event_ref::<Mid>(&t, s, key, &mut names, Code::Orb301));
+            let rid = rid.and_then(|(t, s)| self.event_ref::<Rid>(&t, s, key, &mut names, Code::Orb401));
+            let mut fields: Vec<String> = Vec::new();
+            for (f, span) in self.str_array(&e, "fields").unwrap_or_default() {
+                let valid = !f.is_empty()
+                    && f.as_bytes()[0].is_ascii_lowercase()
+                    && f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                let problem = if f == "event" || f == "timestamp" {
+                    Some(format!("field `{f}` is reserved: every entry has `event` and `timestamp` already"))
+                } else if !valid {
+                    Some(format!("field name `{f}` is invalid: use lowercase letters, digits and `_`, starting with a letter"))
+                } else if fields.contains(&f) {
+                    Some(format!("field `{f}` is listed twice"))
+                } else {
+                    None
+                };
+                match problem {
+                    Some(m) => {
+                        sound = false;
+                        self.push(Diagnostic::new(Code::Orb603, span, m));
+                    }
+                    None => fields.push(f),
+                }
+            }
+            if let (Some(mid), Some(rid), true) = (mid, rid, sound) {
+                out.push(Event {
+                    name: key.to_string(),
+                    doc,
+                    mid,
+                    rid,
+                    fields,
+                    span: kspan.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|e| e.span.start);
+        self.manifest.events = out;
+    }
+
+    fn event_ref<T>(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        event: &str,
+        names: &mut Option<(Vec<String>, Vec<String>)>,
+        malformed: Code,
+    ) -> Option<T>
+    where
+        T: std::str::FromStr<Err = IdError> + Copy + Into<Endpoint>,
+    {
+        let inner = span.start + 1..span.end.saturating_sub(1).max(span.start + 1);
+        let parsed = match text.parse::<T>() {
+            Ok(v) => v,
+            Err(err) => {
+                self.id_error(malformed, inner, text, &err);
+                return None;
+            }
+        };
+        let ep: Endpoint = parsed.into();
+        if self.manifest.has_endpoint_unindexed(ep) {
+            return Some(parsed);
+        }
+        if self.declared.contains(&ep) {
+            return None;
+        }
+        let (mn, rn) = names.get_or_insert_with(|| self.endpoint_names());
+        let (pool, kind, table) = match ep {
+            Endpoint::Mid(_) => (&*mn, "MID", "microservice"),
+            Endpoint::Rid(_) => (&*rn, "RID", "resource"),
+        };
+        let near = suggest::nearest(text, pool.iter().map(String::as_str), 3);
+        self.push(
+            Diagnostic::new(Code::Orb602, inner, format!("event `{event}` names `{text}`, which is not a declared {kind}"))
+                .with_help(suggest::declare_or(&format!("[{table}.{text}]"), &near)),
+        );
+        None
+    }
+
+    /// Legs and events become constants of one namespace: two that would share a name clash.
+    fn constant_clashes(&mut self) {
+        let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::new();
+        let legs = self.manifest.legs.iter().map(|l| ("leg", &l.name, &l.span));
+        let events = self.manifest.events.iter().map(|e| ("event", &e.name, &e.span));
+        let mut clashes = Vec::new();
+        for (what, name, span) in legs.chain(events) {
+            let constant = name.replace('-', "_").to_ascii_uppercase();
+            if let Some((first, fspan)) = seen.get(&constant) {
+                clashes.push(
+                    Diagnostic::new(
+                        Code::Orb005,
+                        span.clone(),
+                        format!("{what} `{name}` and {first} generate the same constant `{constant}`"),
+                    )
+                    .with_related(fspan.clone(), format!("{first} declared here"))
+                    .with_help("rename one of them"),
+                );
+            } else {
+                seen.insert(constant, (format!("{what} `{name}`"), span.clone()));
+            }
+        }
+        self.diags.extend(clashes);
+    }
+}
+
+impl From<Mid> for Endpoint {
+    fn from(m: Mid) -> Self {
+        Endpoint::Mid(m)
+    }
+}
+
+impl From<Rid> for Endpoint {
+    fn from(r: Rid) -> Self {
+        Endpoint::Rid(r)
+    }
+}
+
+impl Manifest {
+    fn has_endpoint_unindexed(&self, e: Endpoint) -> bool {
+        match e {
+            Endpoint::Mid(m) => self.microservices.binary_search_by_key(&(m.component, m.number, m.kind), |x| (x.id.component, x.id.number, x.id.kind)).is_ok(),
+            Endpoint::Rid(r) => self.resources.binary_search_by_key(&r, |x| x.id).is_ok(),
+        }
+    }
+}
+
+/// The next free multiple of `step` above every number in use (never filling a gap below the
+/// highest) and above `floor`.
+pub fn next_multiple(used: &[u16], step: u16, floor: u16) -> u16 {
+    let top = used.iter().copied().max().unwrap_or(0).max(floor);
+    (top / step + 1) * step
+}
+
+/// The largest identifier a MID or RID may carry.
+pub const MAX_IDENTIFIER: u16 = MAX_NUMBER;
