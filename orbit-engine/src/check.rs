@@ -60,7 +60,14 @@ pub mod keys {
         "event",
     ];
     /// `[orbit]`.
-    pub const ORBIT: &[&str] = &["name", "cloud", "repository_owner", "repository_branch", "retired", "doc"];
+    pub const ORBIT: &[&str] = &[
+        "name",
+        "cloud",
+        "repository_owner",
+        "repository_branch",
+        "retired",
+        "doc",
+    ];
     /// `[environment.*]`.
     pub const ENVIRONMENT: &[&str] = &["name", "doc"];
     /// `[region.*]`.
@@ -90,19 +97,47 @@ pub fn check(source: &str) -> Checked {
     };
     let (root, errors) = DeTable::parse_recoverable(source);
     let mut fatal = false;
+    // A table declared twice re-opens it: TOML then also calls each of its keys a duplicate.
+    // Report the table once, with where it was first declared, and not its keys.
+    let mut dup_headers: Vec<usize> = Vec::new();
     for e in errors {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().to_string();
         if msg.starts_with("duplicate key") {
+            let (line_start, line) = line_at(source, span.start);
+            let header = line.trim_start().starts_with('[');
+            if !header
+                && enclosing_header(source, line_start).is_some_and(|h| dup_headers.contains(&h))
+            {
+                continue;
+            }
             let key = source.get(span.clone()).unwrap_or("").trim();
-            cx.push(
-                Diagnostic::new(Code::Orb005, span, format!("`{key}` is declared twice"))
-                    .with_label("declared again here")
-                    .with_help("keep one declaration and remove or renumber the other"),
-            );
+            let mut d = Diagnostic::new(Code::Orb005, span, format!("`{key}` is declared twice"))
+                .with_label("declared again here")
+                .with_help("keep one declaration and remove or renumber the other");
+            if header {
+                dup_headers.push(line_start);
+                let text = line.trim();
+                if let Some(first) = source[..line_start]
+                    .lines()
+                    .scan(0usize, |at, l| {
+                        let start = *at;
+                        *at += l.len() + 1;
+                        Some((start, l))
+                    })
+                    .find(|(_, l)| l.trim() == text)
+                {
+                    d = d.with_related(first.0..first.0 + first.1.len(), "first declared here");
+                }
+            }
+            cx.push(d);
         } else {
             fatal = true;
-            cx.push(Diagnostic::new(Code::Orb001, span, format!("not valid TOML: {msg}")));
+            cx.push(Diagnostic::new(
+                Code::Orb001,
+                span,
+                format!("not valid TOML: {msg}"),
+            ));
         }
     }
     if !fatal {
@@ -136,7 +171,10 @@ pub fn check_file(path: &Path) -> Result<(String, Checked), Diagnostic> {
                 let mut d = Diagnostic::new(
                     Code::Orb004,
                     at..at,
-                    format!("`{}` is not UTF-8 text (invalid byte at offset {at})", path.display()),
+                    format!(
+                        "`{}` is not UTF-8 text (invalid byte at offset {at})",
+                        path.display()
+                    ),
                 );
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                 LineIndex::new(&text).locate(&mut d);
@@ -147,7 +185,11 @@ pub fn check_file(path: &Path) -> Result<(String, Checked), Diagnostic> {
             let mut d = Diagnostic::new(
                 Code::Orb004,
                 0..0,
-                format!("cannot read manifest `{}`: {}", path.display(), io_reason(&e)),
+                format!(
+                    "cannot read manifest `{}`: {}",
+                    path.display(),
+                    io_reason(&e)
+                ),
             );
             d.line = 1;
             d.column = 1;
@@ -166,6 +208,31 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string(),
+    }
+}
+
+/// The start offset and text of the line holding `offset`.
+fn line_at(source: &str, offset: usize) -> (usize, &str) {
+    let offset = offset.min(source.len());
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    (start, &source[start..end])
+}
+
+/// The start offset of the nearest `[table]` header line at or before `line_start`.
+fn enclosing_header(source: &str, line_start: usize) -> Option<usize> {
+    let mut at = line_start;
+    loop {
+        let (start, line) = line_at(source, at);
+        if line.trim_start().starts_with('[') {
+            return Some(start);
+        }
+        if start == 0 {
+            return None;
+        }
+        at = start - 1;
     }
 }
 
@@ -225,7 +292,9 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|w| {
-            !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
         && s.as_bytes()[0].is_ascii_lowercase()
 }
@@ -284,12 +353,19 @@ impl Cx {
             if !allowed.contains(k) {
                 let near = suggest::nearest_key(k, allowed);
                 let help = match near {
-                    Some(n) => format!("did you mean `{n}`? the keys of {what} are: {}", allowed.join(", ")),
+                    Some(n) => format!(
+                        "did you mean `{n}`? the keys of {what} are: {}",
+                        allowed.join(", ")
+                    ),
                     None => format!("the keys of {what} are: {}", allowed.join(", ")),
                 };
                 self.push(
-                    Diagnostic::new(Code::Orb002, span.clone(), format!("unknown key `{k}` in {what}"))
-                        .with_help(help),
+                    Diagnostic::new(
+                        Code::Orb002,
+                        span.clone(),
+                        format!("unknown key `{k}` in {what}"),
+                    )
+                    .with_help(help),
                 );
             }
         }
@@ -297,8 +373,12 @@ impl Cx {
 
     fn missing(&mut self, span: Range<usize>, key: &str, what: &str, example: &str) {
         self.push(
-            Diagnostic::new(Code::Orb003, span, format!("{what} lacks the required key `{key}`"))
-                .with_help(format!("add `{key} = {example}`")),
+            Diagnostic::new(
+                Code::Orb003,
+                span,
+                format!("{what} lacks the required key `{key}`"),
+            )
+            .with_help(format!("add `{key} = {example}`")),
         );
     }
 
@@ -336,7 +416,13 @@ impl Cx {
         }
     }
 
-    fn req_str(&mut self, e: &Entries<'_, '_>, key: &str, what: &str, example: &str) -> Option<(String, Range<usize>)> {
+    fn req_str(
+        &mut self,
+        e: &Entries<'_, '_>,
+        key: &str,
+        what: &str,
+        example: &str,
+    ) -> Option<(String, Range<usize>)> {
         if e.get(key).is_none() {
             self.missing(e.span.clone(), key, what, example);
             return None;
@@ -383,8 +469,12 @@ impl Cx {
             Some((_, v)) => self.orbit(v),
             None => {
                 self.push(
-                    Diagnostic::new(Code::Orb003, 0..0, "the manifest lacks the required `[orbit]` table")
-                        .with_help("add `[orbit]` with `name` and `cloud`"),
+                    Diagnostic::new(
+                        Code::Orb003,
+                        0..0,
+                        "the manifest lacks the required `[orbit]` table",
+                    )
+                    .with_help("add `[orbit]` with `name` and `cloud`"),
                 );
                 HashMap::new()
             }
@@ -392,8 +482,9 @@ impl Cx {
         match section("environment") {
             Some((_, v)) => self.environments(v),
             None => self.push(
-                Diagnostic::new(Code::Orb011, 0..0, "no environment is declared")
-                    .with_help("declare one, e.g. `[environment.k8d]` with `name = \"development\"`"),
+                Diagnostic::new(Code::Orb011, 0..0, "no environment is declared").with_help(
+                    "declare one, e.g. `[environment.k8d]` with `name = \"development\"`",
+                ),
             ),
         }
         match section("region") {
@@ -403,7 +494,9 @@ impl Cx {
                     .with_help("declare the region ranges, e.g. `[region.n-virginia]` with `components = [1, 100]`"),
             ),
         }
-        let flow_lists = section("flow").map(|(_, v)| self.flows(v)).unwrap_or_default();
+        let flow_lists = section("flow")
+            .map(|(_, v)| self.flows(v))
+            .unwrap_or_default();
         if let Some((_, v)) = section("component") {
             self.components(v);
         }
@@ -434,8 +527,12 @@ impl Cx {
         if let Some((c, span)) = &cloud {
             if let Err(err) = id::check_code(c, "cloud") {
                 self.push(
-                    Diagnostic::new(Code::Orb010, span.clone(), format!("malformed cloud code `{c}`: {}", err.message()))
-                        .with_help_opt(err.suggestion().map(|s| format!("write `\"{s}\"`"))),
+                    Diagnostic::new(
+                        Code::Orb010,
+                        span.clone(),
+                        format!("malformed cloud code `{c}`: {}", err.message()),
+                    )
+                    .with_help_opt(err.suggestion().map(|s| format!("write `\"{s}\"`"))),
                 );
             }
         }
@@ -450,6 +547,10 @@ impl Cx {
                     list.push(ep);
                 }
                 Ok(_) | Err(_) => {
+                    let fix = text
+                        .parse::<Endpoint>()
+                        .err()
+                        .and_then(|e| e.suggestion().map(str::to_string));
                     let why = match id::guess_kind(&text) {
                         id::IdKind::Mid | id::IdKind::Rid => match text.parse::<Endpoint>() {
                             Err(err) => err.to_string(),
@@ -458,8 +559,17 @@ impl Cx {
                         k => format!("`{text}` looks like a {k}; only MIDs and RIDs are retired"),
                     };
                     self.push(
-                        Diagnostic::new(Code::Orb701, span, format!("malformed entry `{text}` in `retired`: {why}"))
-                            .with_help("list MIDs such as `c8bms12` or RIDs such as `c20bre18`"),
+                        Diagnostic::new(
+                            Code::Orb701,
+                            span,
+                            format!("malformed entry `{text}` in `retired`: {why}"),
+                        )
+                        .with_help(match fix {
+                            Some(f) => format!("write `\"{f}\"`"),
+                            None => {
+                                "list MIDs such as `c8bms12` or RIDs such as `c20bre18`".to_string()
+                            }
+                        }),
                     );
                 }
             }
@@ -482,7 +592,9 @@ impl Cx {
         if all.items.is_empty() {
             self.push(
                 Diagnostic::new(Code::Orb011, all.span.clone(), "no environment is declared")
-                    .with_help("declare one, e.g. `[environment.k8d]` with `name = \"development\"`"),
+                    .with_help(
+                        "declare one, e.g. `[environment.k8d]` with `name = \"development\"`",
+                    ),
             );
         }
         for (code, kspan, ev) in &all.items {
@@ -495,7 +607,9 @@ impl Cx {
                     )
                     .with_help(match err.suggestion() {
                         Some(s) => format!("write `[environment.{s}]`"),
-                        None => "environment codes are lowercase letters and digits, e.g. `k8d`".into(),
+                        None => {
+                            "environment codes are lowercase letters and digits, e.g. `k8d`".into()
+                        }
                     }),
                 );
                 continue;
@@ -520,6 +634,7 @@ impl Cx {
         let Some(all) = self.table(v, "`[region]`") else {
             return;
         };
+        let mut range_spans: Vec<(usize, Range<usize>)> = Vec::new();
         for (key, kspan, rv) in &all.items {
             let Some(e) = self.table(rv, &format!("`[region.{key}]`")) else {
                 continue;
@@ -528,7 +643,12 @@ impl Cx {
             let name = self.req_str(&e, "name", &format!("region `{key}`"), "\"N. Virginia\"");
             let doc = self.opt_str(&e, "doc").map(|s| s.0);
             let Some((_, _, cv)) = e.get("components") else {
-                self.missing(e.span.clone(), "components", &format!("region `{key}`"), "[1, 100]");
+                self.missing(
+                    e.span.clone(),
+                    "components",
+                    &format!("region `{key}`"),
+                    "[1, 100]",
+                );
                 continue;
             };
             let pair = match cv.get_ref() {
@@ -572,6 +692,7 @@ impl Cx {
             }
             let lo = lo.max(1) as u16;
             let hi = hi.min(i64::from(id::MAX_GROUP)) as u16;
+            range_spans.push((kspan.start, cv.span()));
             self.manifest.regions.push(Region {
                 key: key.to_string(),
                 name: name.map(|s| s.0).unwrap_or_default(),
@@ -585,13 +706,22 @@ impl Cx {
         let mut kept: Vec<Region> = Vec::with_capacity(regions.len());
         for r in regions {
             if let Some(prev) = kept.iter().find(|p| {
-                p.components.start() <= r.components.end() && r.components.start() <= p.components.end()
+                p.components.start() <= r.components.end()
+                    && r.components.start() <= p.components.end()
             }) {
-                let (first, second) = if prev.span.start < r.span.start { (prev, &r) } else { (&r, prev) };
+                let (first, second) = if prev.span.start < r.span.start {
+                    (prev, &r)
+                } else {
+                    (&r, prev)
+                };
+                let at = range_spans
+                    .iter()
+                    .find(|(k, _)| *k == second.span.start)
+                    .map_or(second.span.clone(), |(_, s)| s.clone());
                 self.push(
                     Diagnostic::new(
                         Code::Orb021,
-                        second.span.clone(),
+                        at,
                         format!(
                             "region `{}` [{}, {}] overlaps region `{}` [{}, {}]",
                             second.key,
@@ -654,7 +784,12 @@ impl Cx {
             }
             let mut comps: Vec<(ComponentId, Range<usize>)> = Vec::new();
             match e.get("components") {
-                None => self.missing(e.span.clone(), "components", &format!("flow `{key}`"), "[\"c20\"]"),
+                None => self.missing(
+                    e.span.clone(),
+                    "components",
+                    &format!("flow `{key}`"),
+                    "[\"c20\"]",
+                ),
                 Some(_) => {
                     let list = self.str_array(&e, "components").unwrap_or_default();
                     for (i, (text, span)) in list.iter().enumerate() {
@@ -684,7 +819,9 @@ impl Cx {
                                     format!("component `{c}` is listed twice in `{fid}`"),
                                 )
                                 .with_related(first.clone(), "first listed here")
-                                .with_help("list each component once; its position fixes its blocks"),
+                                .with_help(
+                                    "list each component once; its position fixes its blocks",
+                                ),
                             );
                             continue;
                         }
@@ -741,14 +878,28 @@ impl Cx {
                 continue;
             };
             self.known_keys(&e, keys::COMPONENT, "a component");
-            let name = self.req_str(&e, "name", &format!("component `{key}`"), "\"ChartStore data\"");
+            let name = self.req_str(
+                &e,
+                "name",
+                &format!("component `{key}`"),
+                "\"ChartStore data\"",
+            );
             let doc = self.opt_str(&e, "doc").map(|s| s.0);
             let inserted = self.opt_bool(&e, "inserted");
-            let region = self.manifest.regions.iter().find(|r| r.components.contains(&cid.0)).cloned();
+            let region = self
+                .manifest
+                .regions
+                .iter()
+                .find(|r| r.components.contains(&cid.0))
+                .cloned();
             let region = region.as_ref();
             if cid.0 % 4 != 0 && !inserted {
                 let in_region: Vec<u16> = match region {
-                    Some(r) => used.iter().copied().filter(|n| r.components.contains(n)).collect(),
+                    Some(r) => used
+                        .iter()
+                        .copied()
+                        .filter(|n| r.components.contains(n))
+                        .collect(),
                     None => used.clone(),
                 };
                 let floor = region.map_or(0, |r| *r.components.start() - 1);
@@ -799,7 +950,12 @@ impl Cx {
 
     fn flow_components(&mut self, lists: Vec<(usize, Vec<(ComponentId, Range<usize>)>)>) {
         let declared = self.declared_components();
-        let names: Vec<String> = self.manifest.components.iter().map(|c| c.id.to_string()).collect();
+        let names: Vec<String> = self
+            .manifest
+            .components
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
         for (fi, comps) in lists {
             let fid = self.manifest.flows[fi].id;
             let mut kept = Vec::new();
@@ -807,7 +963,8 @@ impl Cx {
                 if declared.contains(&c) {
                     kept.push(c);
                 } else {
-                    let near = suggest::nearest(&c.to_string(), names.iter().map(String::as_str), 3);
+                    let near =
+                        suggest::nearest(&c.to_string(), names.iter().map(String::as_str), 3);
                     self.push(
                         Diagnostic::new(
                             Code::Orb104,
@@ -847,7 +1004,12 @@ impl Cx {
             return;
         };
         let declared = self.declared_components();
-        let comp_names: Vec<String> = self.manifest.components.iter().map(|c| c.id.to_string()).collect();
+        let comp_names: Vec<String> = self
+            .manifest
+            .components
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
         // Numbers in use per component, across fms and bms, for "next free" hints.
         let mut used: HashMap<u16, Vec<u16>> = HashMap::new();
         for (k, _, _) in &all.items {
@@ -875,7 +1037,12 @@ impl Cx {
                 continue;
             };
             self.known_keys(&e, keys::MICROSERVICE, "a microservice");
-            let name = self.req_str(&e, "name", &format!("microservice `{key}`"), "\"Portal Search Logic\"");
+            let name = self.req_str(
+                &e,
+                "name",
+                &format!("microservice `{key}`"),
+                "\"Portal Search Logic\"",
+            );
             let roles = self.str_array(&e, "roles").unwrap_or_default();
             let doc = self.opt_str(&e, "doc").map(|s| s.0);
             let inserted = self.opt_bool(&e, "inserted");
@@ -924,7 +1091,12 @@ impl Cx {
                         ),
                     )
                     .with_related(first.clone(), format!("`{other}` declared here"))
-                    .with_help("frontend and backend microservices of one component share one sequence; pick a free number"),
+                    .with_help({
+                        let next = next_multiple(used.get(&mid.component).map_or(&[][..], |v| v), 3, 0);
+                        let mut free = format!("c{}{}", mid.component, mid.kind.code());
+                        let _ = id::write_number(&mut free, next);
+                        format!("frontend and backend microservices of one component share one sequence; the next free is `{free}`")
+                    }),
                 );
                 sound = false;
             } else {
@@ -957,7 +1129,12 @@ impl Cx {
             return;
         };
         let declared = self.declared_components();
-        let comp_names: Vec<String> = self.manifest.components.iter().map(|c| c.id.to_string()).collect();
+        let comp_names: Vec<String> = self
+            .manifest
+            .components
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
         let mut used: HashMap<u16, Vec<u16>> = HashMap::new();
         for (k, _, _) in &all.items {
             if let Ok(r) = k.parse::<Rid>() {
@@ -979,8 +1156,14 @@ impl Cx {
             m
         };
         let cloud = self.manifest.orbit.cloud.clone();
-        let envs: Vec<String> = self.manifest.environments.iter().map(|e| e.code.clone()).collect();
-        let mut names: HashMap<(ResourceKind, String, String), (Rid, Range<usize>)> = HashMap::new();
+        let envs: Vec<String> = self
+            .manifest
+            .environments
+            .iter()
+            .map(|e| e.code.clone())
+            .collect();
+        let mut names: HashMap<(ResourceKind, String, String), (Rid, Range<usize>)> =
+            HashMap::new();
         let mut out = Vec::with_capacity(all.items.len());
         for (key, kspan, rv) in &all.items {
             let rid = match key.parse::<Rid>() {
@@ -1047,11 +1230,16 @@ impl Cx {
                 Some((k, span)) => match k.parse::<ResourceKind>() {
                     Ok(k) => Some(k),
                     Err(msg) => {
-                        let kinds: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                        let kinds: Vec<&str> =
+                            ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
                         let near = suggest::nearest_key(&k, &kinds);
                         self.push(
-                            Diagnostic::new(Code::Orb404, span, format!("unknown resource kind: {msg}"))
-                                .with_help_opt(near.map(|n| format!("did you mean `\"{n}\"`?"))),
+                            Diagnostic::new(
+                                Code::Orb404,
+                                span,
+                                format!("unknown resource kind: {msg}"),
+                            )
+                            .with_help_opt(near.map(|n| format!("did you mean `\"{n}\"`?"))),
                         );
                         None
                     }
@@ -1071,7 +1259,11 @@ impl Cx {
                         name_span.clone(),
                         format!("malformed {} name `{name}`: {msg}", kind.describe()),
                     )
-                    .with_help_opt(kind.check_name(&fixed).ok().map(|_| format!("write `\"{fixed}\"`"))),
+                    .with_help_opt(
+                        kind.check_name(&fixed)
+                            .ok()
+                            .map(|_| format!("write `\"{fixed}\"`")),
+                    ),
                 );
                 sound = false;
             }
@@ -1085,7 +1277,10 @@ impl Cx {
                             [] => format!("no flow lists `{cid}`; add it to `{f}`'s components"),
                             l => format!(
                                 "flows listing `{cid}`: {}",
-                                l.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                                l.iter()
+                                    .map(|f| format!("`{f}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         };
                         self.push(
@@ -1113,7 +1308,10 @@ impl Cx {
                                 kspan.clone(),
                                 format!(
                                     "`{rid}`'s flow is ambiguous: {} list component `{cid}`",
-                                    many.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(" and ")
+                                    many.iter()
+                                        .map(|f| format!("`{f}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(" and ")
                                 ),
                             )
                             .with_help(format!("say which, e.g. `flow = \"{}\"`", many[0])),
@@ -1143,15 +1341,22 @@ impl Cx {
                             format!(
                                 "the {} name of `{rid}` breaks the cloud's limits in {}: {why}",
                                 kind.describe(),
-                                bad.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+                                bad.iter()
+                                    .map(|e| format!("`{e}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         )
-                        .with_help("shorten the descriptive name; names are never truncated to fit"),
+                        .with_help(
+                            "shorten the descriptive name; names are never truncated to fit",
+                        ),
                     );
                 }
                 let key3 = (kind, name.clone(), serial.clone());
                 if let Some((other, first)) = names.get(&key3) {
-                    let example = envs.first().map(|e| id::physical_name(kind, &name, &serial, e, &cloud));
+                    let example = envs
+                        .first()
+                        .map(|e| id::physical_name(kind, &name, &serial, e, &cloud));
                     self.push(
                         Diagnostic::new(
                             Code::Orb408,
@@ -1205,7 +1410,12 @@ impl Cx {
         let mids: HashSet<Mid> = self.manifest.microservices.iter().map(|m| m.id).collect();
         let rids: HashSet<Rid> = self.manifest.resources.iter().map(|r| r.id).collect();
         let flows: HashSet<FlowId> = self.manifest.flows.iter().map(|f| f.id).collect();
-        let flow_names: Vec<String> = self.manifest.flows.iter().map(|f| f.id.to_string()).collect();
+        let flow_names: Vec<String> = self
+            .manifest
+            .flows
+            .iter()
+            .map(|f| f.id.to_string())
+            .collect();
         let mut names: Option<(Vec<String>, Vec<String>)> = None;
         let mut seen: HashMap<Pid, Range<usize>> = HashMap::new();
         let mut out = Vec::new();
@@ -1213,8 +1423,12 @@ impl Cx {
             if !is_kebab(key) {
                 let fixed = kebab_of(key);
                 self.push(
-                    Diagnostic::new(Code::Orb003, kspan.clone(), format!("leg name `{key}` is not kebab-case"))
-                        .with_help_opt(is_kebab(&fixed).then(|| format!("write `[leg.{fixed}]`"))),
+                    Diagnostic::new(
+                        Code::Orb003,
+                        kspan.clone(),
+                        format!("leg name `{key}` is not kebab-case"),
+                    )
+                    .with_help_opt(is_kebab(&fixed).then(|| format!("write `[leg.{fixed}]`"))),
                 );
                 continue;
             }
@@ -1229,10 +1443,15 @@ impl Cx {
                 Some((text, span)) => match text.parse::<FlowId>() {
                     Ok(f) if flows.contains(&f) => Some(f),
                     Ok(f) => {
-                        let near = suggest::nearest(&text, flow_names.iter().map(String::as_str), 3);
+                        let near =
+                            suggest::nearest(&text, flow_names.iter().map(String::as_str), 3);
                         self.push(
-                            Diagnostic::new(Code::Orb506, span, format!("leg `{key}` belongs to `{f}`, which is not declared"))
-                                .with_help(suggest::declare_or(&format!("[flow.{f}]"), &near)),
+                            Diagnostic::new(
+                                Code::Orb506,
+                                span,
+                                format!("leg `{key}` belongs to `{f}`, which is not declared"),
+                            )
+                            .with_help(suggest::declare_or(&format!("[flow.{f}]"), &near)),
                         );
                         None
                     }
@@ -1245,27 +1464,45 @@ impl Cx {
             };
             let mut parts = Vec::new();
             match e.get("parts") {
-                None => self.missing(e.span.clone(), "parts", &what, "[{ pid = \"c8fms03-c20bre06-e05\" }]"),
+                None => self.missing(
+                    e.span.clone(),
+                    "parts",
+                    &what,
+                    "[{ pid = \"c8fms03-c20bre06-e05\" }]",
+                ),
                 Some((_, _, pv)) => match pv.get_ref() {
                     DeValue::Array(items) if items.is_empty() => self.push(
-                        Diagnostic::new(Code::Orb507, pv.span(), format!("leg `{key}` has no parts"))
-                            .with_help("list its process steps: `parts = [{ pid = \"<start>-<end>-e05\" }]`"),
+                        Diagnostic::new(
+                            Code::Orb507,
+                            pv.span(),
+                            format!("leg `{key}` has no parts"),
+                        )
+                        .with_help(
+                            "list its process steps: `parts = [{ pid = \"<start>-<end>-e05\" }]`",
+                        ),
                     ),
                     DeValue::Array(items) => {
                         let mut last: Option<(u16, Range<usize>)> = None;
                         for item in items.iter() {
-                            let Some(pe) = self.table(item, &format!("a part of leg `{key}`")) else {
+                            let Some(pe) = self.table(item, &format!("a part of leg `{key}`"))
+                            else {
                                 continue;
                             };
                             self.known_keys(&pe, keys::PART, "a part");
-                            let Some((text, pspan)) = self.req_str(&pe, "pid", &format!("a part of leg `{key}`"), "\"c8fms03-c20bre06-e05\"") else {
+                            let Some((text, pspan)) = self.req_str(
+                                &pe,
+                                "pid",
+                                &format!("a part of leg `{key}`"),
+                                "\"c8fms03-c20bre06-e05\"",
+                            ) else {
                                 continue;
                             };
                             let pdoc = self.opt_str(&pe, "doc").map(|s| s.0);
                             let actions = self.str_array(&pe, "actions").unwrap_or_default();
                             let inserted = self.opt_bool(&pe, "inserted");
                             // The value span includes its quotes.
-                            let inner = pspan.start + 1..pspan.end.saturating_sub(1).max(pspan.start + 1);
+                            let inner =
+                                pspan.start + 1..pspan.end.saturating_sub(1).max(pspan.start + 1);
                             let pid = match text.parse::<Pid>() {
                                 Ok(p) => p,
                                 Err(err) => {
@@ -1287,19 +1524,30 @@ impl Cx {
                                     sound = false;
                                 }
                                 if !ok && !self.declared.contains(&ep) {
-                                    let (mn, rn) = names.get_or_insert_with(|| self.endpoint_names());
+                                    let (mn, rn) =
+                                        names.get_or_insert_with(|| self.endpoint_names());
                                     let (pool, kind, table) = match ep {
                                         Endpoint::Mid(_) => (&*mn, "MID", "microservice"),
                                         Endpoint::Rid(_) => (&*rn, "RID", "resource"),
                                     };
-                                    let near = suggest::nearest(&txt, pool.iter().map(String::as_str), 3);
+                                    let near =
+                                        suggest::nearest(&txt, pool.iter().map(String::as_str), 3);
                                     self.push(
-                                        Diagnostic::new(Code::Orb502, span, format!("`{txt}` in `{pid}` is not a declared {kind}"))
-                                            .with_help(suggest::declare_or(&format!("[{table}.{txt}]"), &near)),
+                                        Diagnostic::new(
+                                            Code::Orb502,
+                                            span,
+                                            format!("`{txt}` in `{pid}` is not a declared {kind}"),
+                                        )
+                                        .with_help(
+                                            suggest::declare_or(&format!("[{table}.{txt}]"), &near),
+                                        ),
                                     );
                                 }
                             }
-                            let order_span = inner.end.saturating_sub(pid.order.to_string().len().max(2) + 1)..inner.end;
+                            let order_span = inner
+                                .end
+                                .saturating_sub(pid.order.to_string().len().max(2) + 1)
+                                ..inner.end;
                             if pid.order % 5 != 0 && !inserted {
                                 let lo = (pid.order / 5 * 5).max(5);
                                 let hi = if lo > pid.order { lo + 5 } else { lo + 5 };
@@ -1382,8 +1630,12 @@ impl Cx {
             if !is_kebab(key) {
                 let fixed = kebab_of(key);
                 self.push(
-                    Diagnostic::new(Code::Orb601, kspan.clone(), format!("event name `{key}` is not kebab-case"))
-                        .with_help_opt(is_kebab(&fixed).then(|| format!("write `[event.{fixed}]`"))),
+                    Diagnostic::new(
+                        Code::Orb601,
+                        kspan.clone(),
+                        format!("event name `{key}` is not kebab-case"),
+                    )
+                    .with_help_opt(is_kebab(&fixed).then(|| format!("write `[event.{fixed}]`"))),
                 );
                 sound = false;
             }
@@ -1395,15 +1647,20 @@ impl Cx {
             let doc = self.opt_str(&e, "doc").map(|s| s.0);
             let mid = self.req_str(&e, "mid", &what, "\"c8bms18\"");
             let rid = self.req_str(&e, "rid", &what, "\"c20bre21\"");
-            let mid = mid.and_then(|(t, s)| self.event_ref::<Mid>(&t, s, key, &mut names, Code::Orb301));
-            let rid = rid.and_then(|(t, s)| self.event_ref::<Rid>(&t, s, key, &mut names, Code::Orb401));
+            let mid =
+                mid.and_then(|(t, s)| self.event_ref::<Mid>(&t, s, key, &mut names, Code::Orb301));
+            let rid =
+                rid.and_then(|(t, s)| self.event_ref::<Rid>(&t, s, key, &mut names, Code::Orb401));
             let mut fields: Vec<String> = Vec::new();
             for (f, span) in self.str_array(&e, "fields").unwrap_or_default() {
                 let valid = !f.is_empty()
                     && f.as_bytes()[0].is_ascii_lowercase()
-                    && f.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                    && f.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
                 let problem = if f == "event" || f == "timestamp" {
-                    Some(format!("field `{f}` is reserved: every entry has `event` and `timestamp` already"))
+                    Some(format!(
+                        "field `{f}` is reserved: every entry has `event` and `timestamp` already"
+                    ))
                 } else if !valid {
                     Some(format!("field name `{f}` is invalid: use lowercase letters, digits and `_`, starting with a letter"))
                 } else if fields.contains(&f) {
@@ -1467,8 +1724,12 @@ impl Cx {
         };
         let near = suggest::nearest(text, pool.iter().map(String::as_str), 3);
         self.push(
-            Diagnostic::new(Code::Orb602, inner, format!("event `{event}` names `{text}`, which is not a declared {kind}"))
-                .with_help(suggest::declare_or(&format!("[{table}.{text}]"), &near)),
+            Diagnostic::new(
+                Code::Orb602,
+                inner,
+                format!("event `{event}` names `{text}`, which is not a declared {kind}"),
+            )
+            .with_help(suggest::declare_or(&format!("[{table}.{text}]"), &near)),
         );
         None
     }
@@ -1477,7 +1738,11 @@ impl Cx {
     fn constant_clashes(&mut self) {
         let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::new();
         let legs = self.manifest.legs.iter().map(|l| ("leg", &l.name, &l.span));
-        let events = self.manifest.events.iter().map(|e| ("event", &e.name, &e.span));
+        let events = self
+            .manifest
+            .events
+            .iter()
+            .map(|e| ("event", &e.name, &e.span));
         let mut clashes = Vec::new();
         for (what, name, span) in legs.chain(events) {
             let constant = name.replace('-', "_").to_ascii_uppercase();
@@ -1486,7 +1751,9 @@ impl Cx {
                     Diagnostic::new(
                         Code::Orb005,
                         span.clone(),
-                        format!("{what} `{name}` and {first} generate the same constant `{constant}`"),
+                        format!(
+                            "{what} `{name}` and {first} generate the same constant `{constant}`"
+                        ),
                     )
                     .with_related(fspan.clone(), format!("{first} declared here"))
                     .with_help("rename one of them"),
@@ -1499,22 +1766,15 @@ impl Cx {
     }
 }
 
-impl From<Mid> for Endpoint {
-    fn from(m: Mid) -> Self {
-        Endpoint::Mid(m)
-    }
-}
-
-impl From<Rid> for Endpoint {
-    fn from(r: Rid) -> Self {
-        Endpoint::Rid(r)
-    }
-}
-
 impl Manifest {
     fn has_endpoint_unindexed(&self, e: Endpoint) -> bool {
         match e {
-            Endpoint::Mid(m) => self.microservices.binary_search_by_key(&(m.component, m.number, m.kind), |x| (x.id.component, x.id.number, x.id.kind)).is_ok(),
+            Endpoint::Mid(m) => self
+                .microservices
+                .binary_search_by_key(&(m.component, m.number, m.kind), |x| {
+                    (x.id.component, x.id.number, x.id.kind)
+                })
+                .is_ok(),
             Endpoint::Rid(r) => self.resources.binary_search_by_key(&r, |x| x.id).is_ok(),
         }
     }

@@ -173,7 +173,11 @@ impl fmt::Display for Diagnostic {
     /// `ORB303 at 12:15: message (help: …)`; the full rendering with the source line is in
     /// [`crate::render`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}:{}: {}", self.code, self.line, self.column, self.message)?;
+        write!(
+            f,
+            "{} at {}:{}: {}",
+            self.code, self.line, self.column, self.message
+        )?;
         if let Some(h) = &self.help {
             write!(f, " (help: {h})")?;
         }

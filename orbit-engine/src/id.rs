@@ -202,7 +202,11 @@ fn letters_end(b: &[u8], at: usize) -> usize {
 fn group_number(s: &str, kind: IdKind, what: &str, offset: usize) -> Result<u16, IdError> {
     let span = offset..offset + s.len();
     if s.is_empty() {
-        return Err(IdError::new(kind, format!("{what} number is missing"), span));
+        return Err(IdError::new(
+            kind,
+            format!("{what} number is missing"),
+            span,
+        ));
     }
     if !s.bytes().all(|c| c.is_ascii_digit()) {
         return Err(IdError::new(
@@ -237,7 +241,12 @@ fn group_number(s: &str, kind: IdKind, what: &str, offset: usize) -> Result<u16,
 }
 
 /// Parses a 2-or-3 digit identifier (`03`, `120`) and names the canonical spelling on failure.
-fn padded_number(s: &str, kind: IdKind, what: &str, offset: usize) -> Result<u16, (IdError, Option<u16>)> {
+fn padded_number(
+    s: &str,
+    kind: IdKind,
+    what: &str,
+    offset: usize,
+) -> Result<u16, (IdError, Option<u16>)> {
     let span = offset..offset + s.len();
     if s.is_empty() {
         return Err((IdError::new(kind, format!("{what} is missing"), span), None));
@@ -248,10 +257,14 @@ fn padded_number(s: &str, kind: IdKind, what: &str, offset: usize) -> Result<u16
             None,
         ));
     }
-    let value: u32 = s
-        .trim_start_matches('0')
-        .parse::<u32>()
-        .unwrap_or(if s.bytes().all(|c| c == b'0') { 0 } else { u32::MAX });
+    let value: u32 =
+        s.trim_start_matches('0')
+            .parse::<u32>()
+            .unwrap_or(if s.bytes().all(|c| c == b'0') {
+                0
+            } else {
+                u32::MAX
+            });
     if value == 0 {
         return Err((
             IdError::new(kind, format!("{what} `{s}` must be positive"), span),
@@ -367,7 +380,13 @@ impl FromStr for FlowId {
                 _ => err,
             });
         };
-        group_number(rest, K, "flow", 5).map(FlowId)
+        group_number(rest, K, "flow", 5).map(FlowId).map_err(|e| {
+            let t = rest.trim_start_matches('0');
+            match group_number(t, K, "flow", 5) {
+                Ok(n) if t.len() < rest.len() => e.suggest(format!("flow-{n}")),
+                _ => e,
+            }
+        })
     }
 }
 
@@ -407,7 +426,11 @@ impl FromStr for ComponentId {
         const K: IdKind = IdKind::Component;
         if let Some(rest) = text.strip_prefix('C') {
             if !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()) {
-                let err = IdError::new(K, "component ids are lowercase in a manifest (`C` is prose)", 0..1);
+                let err = IdError::new(
+                    K,
+                    "component ids are lowercase in a manifest (`C` is prose)",
+                    0..1,
+                );
                 return Err(match group_number(rest, K, "component", 1) {
                     Ok(n) => err.suggest(format!("c{n}")),
                     Err(_) => err,
@@ -416,17 +439,22 @@ impl FromStr for ComponentId {
         }
         check_ascii_lower(text, K)?;
         let Some(rest) = text.strip_prefix('c') else {
-            return Err(IdError::new(K, "a component id starts with `c`", 0..text.len().min(1)));
+            return Err(IdError::new(
+                K,
+                "a component id starts with `c`",
+                0..text.len().min(1),
+            ));
         };
-        group_number(rest, K, "component", 1).map_err(|e| {
-            let t = rest.trim_start_matches('0');
-            if !t.is_empty() && t.len() < rest.len() && t.bytes().all(|b| b.is_ascii_digit()) {
-                e.suggest(format!("c{t}"))
-            } else {
-                e
-            }
-        })
-        .map(ComponentId)
+        group_number(rest, K, "component", 1)
+            .map_err(|e| {
+                let t = rest.trim_start_matches('0');
+                if !t.is_empty() && t.len() < rest.len() && t.bytes().all(|b| b.is_ascii_digit()) {
+                    e.suggest(format!("c{t}"))
+                } else {
+                    e
+                }
+            })
+            .map(ComponentId)
     }
 }
 
@@ -526,6 +554,18 @@ impl Endpoint {
     }
 }
 
+impl From<Mid> for Endpoint {
+    fn from(m: Mid) -> Self {
+        Endpoint::Mid(m)
+    }
+}
+
+impl From<Rid> for Endpoint {
+    fn from(r: Rid) -> Self {
+        Endpoint::Rid(r)
+    }
+}
+
 /// The type code found in `c<N><code><NN>`.
 enum TypeCode {
     Service(ServiceKind),
@@ -539,7 +579,10 @@ fn parse_cid(text: &str, want: IdKind, offset: usize) -> Result<(u16, TypeCode, 
     if b.first() != Some(&b'c') {
         let mut e = IdError::new(
             want,
-            format!("a {} starts with `c` and its component number", want.describe()),
+            format!(
+                "a {} starts with `c` and its component number",
+                want.describe()
+            ),
             at(0..b.len().min(1)),
         );
         if b.first() == Some(&b'C') {
@@ -782,14 +825,15 @@ impl FromStr for Pid {
                 ord_off..text.len(),
             ));
         };
-        let order = padded_number(ord, K, "execution order", ord_off + 1).map_err(|(e, n)| match n {
-            Some(n) => {
-                let mut o = String::from("e");
-                let _ = write_number(&mut o, n);
-                e.suggest(rebuild(parts[0], parts[1], &o))
-            }
-            None => e,
-        })?;
+        let order =
+            padded_number(ord, K, "execution order", ord_off + 1).map_err(|(e, n)| match n {
+                Some(n) => {
+                    let mut o = String::from("e");
+                    let _ = write_number(&mut o, n);
+                    e.suggest(rebuild(parts[0], parts[1], &o))
+                }
+                None => e,
+            })?;
         Ok(Pid { start, end, order })
     }
 }
@@ -823,11 +867,16 @@ pub fn check_code(text: &str, what: &str) -> Result<(), IdError> {
             i..i + c.len_utf8(),
         );
         let lower = text.to_ascii_lowercase();
-        return Err(if lower.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
-            e.suggest(lower)
-        } else {
-            e
-        });
+        return Err(
+            if lower
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                e.suggest(lower)
+            } else {
+                e
+            },
+        );
     }
     Ok(())
 }
@@ -848,7 +897,11 @@ pub enum ResourceKind {
 
 impl ResourceKind {
     /// Every kind, in manifest order.
-    pub const ALL: [ResourceKind; 3] = [ResourceKind::Dynamodb, ResourceKind::S3, ResourceKind::Mysql];
+    pub const ALL: [ResourceKind; 3] = [
+        ResourceKind::Dynamodb,
+        ResourceKind::S3,
+        ResourceKind::Mysql,
+    ];
 
     /// The manifest spelling: `dynamodb`, `s3`, `mysql`.
     pub const fn as_str(self) -> &'static str {
@@ -904,19 +957,28 @@ impl ResourceKind {
         for (i, c) in name.char_indices() {
             if c == sep {
                 if i == 0 || i + 1 == name.len() {
-                    return Err(format!("`{sep}` may only join words, not start or end the name"));
+                    return Err(format!(
+                        "`{sep}` may only join words, not start or end the name"
+                    ));
                 }
                 if name[i + 1..].starts_with(sep) {
-                    return Err(format!("`{sep}{sep}`: words are joined by a single `{sep}`"));
+                    return Err(format!(
+                        "`{sep}{sep}`: words are joined by a single `{sep}`"
+                    ));
                 }
             } else if !(c.is_ascii_lowercase() || c.is_ascii_digit()) {
                 let other = if sep == '-' { '_' } else { '-' };
                 return Err(if c == other {
-                    format!("`{c}` cannot join words here: {} names join words with `{sep}`", self.describe())
+                    format!(
+                        "`{c}` cannot join words here: {} names join words with `{sep}`",
+                        self.describe()
+                    )
                 } else if c.is_ascii_uppercase() {
                     format!("`{c}`: names are lowercase")
                 } else {
-                    format!("`{c}` cannot appear in a name: use lowercase letters, digits and `{sep}`")
+                    format!(
+                        "`{c}` cannot appear in a name: use lowercase letters, digits and `{sep}`"
+                    )
                 });
             }
         }
@@ -929,7 +991,9 @@ impl ResourceKind {
         match self {
             ResourceKind::S3 => {
                 if !(3..=63).contains(&len) {
-                    return Err(format!("an S3 bucket name has 3 to 63 characters; `{name}` has {len}"));
+                    return Err(format!(
+                        "an S3 bucket name has 3 to 63 characters; `{name}` has {len}"
+                    ));
                 }
                 if let Some(c) = name
                     .chars()
@@ -950,7 +1014,9 @@ impl ResourceKind {
             }
             ResourceKind::Dynamodb => {
                 if !(3..=255).contains(&len) {
-                    return Err(format!("a DynamoDB table name has 3 to 255 characters; `{name}` has {len}"));
+                    return Err(format!(
+                        "a DynamoDB table name has 3 to 255 characters; `{name}` has {len}"
+                    ));
                 }
                 if let Some(c) = name
                     .chars()
@@ -967,7 +1033,10 @@ impl ResourceKind {
                 if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
                     return Err("a MySQL database name (RDS DBName) starts with a letter".into());
                 }
-                if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+                if let Some(c) = name
+                    .chars()
+                    .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+                {
                     return Err(format!("`{c}` cannot appear in a MySQL database name"));
                 }
                 Ok(())
@@ -1001,9 +1070,18 @@ pub fn serial(flow: FlowId, rid: Rid) -> String {
 }
 
 /// Formats the physical name of a resource.
-pub fn physical_name(kind: ResourceKind, name: &str, serial: &str, env: &str, cloud: &str) -> String {
+pub fn physical_name(
+    kind: ResourceKind,
+    name: &str,
+    serial: &str,
+    env: &str,
+    cloud: &str,
+) -> String {
     let sep = kind.separator();
-    format!("{name}{sep}{serial}{sep}{}{sep}{env}{sep}{cloud}", kind.suffix())
+    format!(
+        "{name}{sep}{serial}{sep}{}{sep}{env}{sep}{cloud}",
+        kind.suffix()
+    )
 }
 
 /// A physical name taken apart: `user-input-manifest-data-1606-tbl-k8d-aws`.
@@ -1025,7 +1103,11 @@ impl<'a> PhysicalName<'a> {
     /// Parses a physical name, reporting every way it breaks the convention.
     pub fn parse(text: &'a str) -> Result<Self, IdError> {
         const K: IdKind = IdKind::PhysicalName;
-        let sep = if text.contains('_') && !text.contains('-') { '_' } else { '-' };
+        let sep = if text.contains('_') && !text.contains('-') {
+            '_'
+        } else {
+            '-'
+        };
         // Token boundaries.
         let mut toks: Vec<(usize, &str)> = Vec::new();
         let mut start = 0;
@@ -1064,7 +1146,11 @@ impl<'a> PhysicalName<'a> {
             s.len() >= 3 && s.bytes().all(|b| b.is_ascii_digit()) && !s.starts_with('0')
         };
         if !serial_ok {
-            let span = if si >= 1 { span_of(si - 1) } else { span_of(si) };
+            let span = if si >= 1 {
+                span_of(si - 1)
+            } else {
+                span_of(si)
+            };
             problems.push(Problem {
                 message: format!(
                     "no serial before `{sep}{}`: the flow number and resource identifier (e.g. `1606`) stand there",
@@ -1120,7 +1206,10 @@ impl<'a> PhysicalName<'a> {
         } else {
             ("", "")
         };
-        for (code, what, i) in [(env, "environment", toks.len().saturating_sub(2)), (cloud, "cloud", toks.len() - 1)] {
+        for (code, what, i) in [
+            (env, "environment", toks.len().saturating_sub(2)),
+            (cloud, "cloud", toks.len() - 1),
+        ] {
             if after.len() >= 2 {
                 if let Err(e) = check_code(code, what) {
                     problems.push(Problem {
@@ -1261,9 +1350,9 @@ impl<'a> RepositoryName<'a> {
             e
         })?;
         let kind_at = flow_len + 1;
-        let kind = toks[2].parse::<RepoKind>().map_err(|m| {
-            IdError::new(K, m, kind_at..kind_at + toks[2].len())
-        })?;
+        let kind = toks[2]
+            .parse::<RepoKind>()
+            .map_err(|m| IdError::new(K, m, kind_at..kind_at + toks[2].len()))?;
         let rep_at = kind_at + toks[2].len() + 1;
         if toks[3] != "rep" {
             return Err(IdError::new(
@@ -1273,9 +1362,11 @@ impl<'a> RepositoryName<'a> {
             ));
         }
         let env_at = rep_at + 4;
-        check_code(toks[4], "environment").map_err(|e| IdError::new(K, e.message(), env_at..env_at + toks[4].len()))?;
+        check_code(toks[4], "environment")
+            .map_err(|e| IdError::new(K, e.message(), env_at..env_at + toks[4].len()))?;
         let cloud_at = env_at + toks[4].len() + 1;
-        check_code(toks[5], "cloud").map_err(|e| IdError::new(K, e.message(), cloud_at..text.len()))?;
+        check_code(toks[5], "cloud")
+            .map_err(|e| IdError::new(K, e.message(), cloud_at..text.len()))?;
         Ok(RepositoryName {
             flow,
             kind,
@@ -1320,9 +1411,7 @@ pub fn guess_kind(text: &str) -> IdKind {
     if lower.contains("_dtb") || lower.contains("-tbl") || lower.contains("-bkt") {
         return IdKind::PhysicalName;
     }
-    let cidish = |s: &str| {
-        s.starts_with('c') && s.len() > 1 && s.as_bytes()[1].is_ascii_digit()
-    };
+    let cidish = |s: &str| s.starts_with('c') && s.len() > 1 && s.as_bytes()[1].is_ascii_digit();
     if dashes >= 2 && lower.split('-').next().is_some_and(cidish) {
         return IdKind::Pid;
     }
@@ -1416,7 +1505,11 @@ mod tests {
     fn rids_and_pids() {
         let r: Rid = "c20bre06".parse().unwrap();
         assert_eq!((r.component, r.number), (20, 6));
-        assert!("c8fms03".parse::<Rid>().unwrap_err().message().contains("is a MID"));
+        assert!("c8fms03"
+            .parse::<Rid>()
+            .unwrap_err()
+            .message()
+            .contains("is a MID"));
         let p: Pid = "c8fms03-c20bre06-e15".parse().unwrap();
         assert_eq!(p.to_string(), "c8fms03-c20bre06-e15");
         let e = "c8fms03-c20bre06-e5".parse::<Pid>().unwrap_err();
@@ -1431,9 +1524,15 @@ mod tests {
     fn flows_and_components() {
         assert_eq!("flow-16".parse::<FlowId>().unwrap(), FlowId(16));
         assert!("flow-016".parse::<FlowId>().is_err());
-        assert_eq!("flow16".parse::<FlowId>().unwrap_err().suggestion(), Some("flow-16"));
+        assert_eq!(
+            "flow16".parse::<FlowId>().unwrap_err().suggestion(),
+            Some("flow-16")
+        );
         assert_eq!("c20".parse::<ComponentId>().unwrap(), ComponentId(20));
-        assert_eq!("C20".parse::<ComponentId>().unwrap_err().suggestion(), Some("c20"));
+        assert_eq!(
+            "C20".parse::<ComponentId>().unwrap_err().suggestion(),
+            Some("c20")
+        );
         assert_eq!(ComponentId::parse_prose("C20").unwrap(), ComponentId(20));
         assert!("c0".parse::<ComponentId>().is_err());
     }
@@ -1449,13 +1548,19 @@ mod tests {
         let e = PhysicalName::parse("k8or-backup-bkt-prod-k8d-aws").unwrap_err();
         let msgs: Vec<_> = e.problems().iter().map(|p| p.message.as_str()).collect();
         assert!(msgs[0].contains("no serial before `-bkt`"), "{msgs:?}");
-        assert!(msgs[1].contains("`prod` stands where only the environment code may"), "{msgs:?}");
+        assert!(
+            msgs[1].contains("`prod` stands where only the environment code may"),
+            "{msgs:?}"
+        );
     }
 
     #[test]
     fn repositories() {
         let r = RepositoryName::parse("flow-4-infrastructure-rep-k8d-aws").unwrap();
-        assert_eq!((r.flow, r.kind, r.env), (FlowId(4), RepoKind::Infrastructure, "k8d"));
+        assert_eq!(
+            (r.flow, r.kind, r.env),
+            (FlowId(4), RepoKind::Infrastructure, "k8d")
+        );
         assert!(RepositoryName::parse("flow-4-infra-rep-k8d-aws").is_err());
     }
 
@@ -1472,7 +1577,10 @@ mod tests {
         assert!(matches!(AnyId::parse("C8"), Ok(AnyId::Component(_))));
         assert!(matches!(AnyId::parse("c8bms18"), Ok(AnyId::Mid(_))));
         assert!(matches!(AnyId::parse("c20bre06"), Ok(AnyId::Rid(_))));
-        assert!(matches!(AnyId::parse("c8fms03-c20bre06-e15"), Ok(AnyId::Pid(_))));
+        assert!(matches!(
+            AnyId::parse("c8fms03-c20bre06-e15"),
+            Ok(AnyId::Pid(_))
+        ));
         assert!(matches!(
             AnyId::parse("flow-4-data-rep-k8d-aws"),
             Ok(AnyId::Repository(_))

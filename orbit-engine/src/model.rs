@@ -7,9 +7,7 @@
 use std::collections::HashMap;
 use std::ops::{Range, RangeInclusive};
 
-use crate::id::{
-    self, ComponentId, Endpoint, FlowId, Mid, Pid, RepoKind, ResourceKind, Rid,
-};
+use crate::id::{self, ComponentId, Endpoint, FlowId, Mid, Pid, RepoKind, ResourceKind, Rid};
 
 /// Byte range of an entry's key (or value) in the manifest text.
 pub type Span = Range<usize>;
@@ -145,7 +143,9 @@ impl Resource {
     /// The physical name in one environment under one cloud.
     pub fn physical_name(&self, env: &str, cloud: &str) -> Option<String> {
         let serial = self.serial()?;
-        Some(id::physical_name(self.kind, &self.name, &serial, env, cloud))
+        Some(id::physical_name(
+            self.kind, &self.name, &serial, env, cloud,
+        ))
     }
 }
 
@@ -279,17 +279,47 @@ impl Manifest {
     /// Builds the lookup tables; called once the lists are final.
     pub(crate) fn reindex(&mut self) {
         let mut ix = Index::default();
-        ix.flows = self.flows.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-        ix.components = self.components.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-        ix.mids = self.microservices.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-        ix.rids = self.resources.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        ix.flows = self
+            .flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id, i))
+            .collect();
+        ix.components = self
+            .components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        ix.mids = self
+            .microservices
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id, i))
+            .collect();
+        ix.rids = self
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
         for (li, leg) in self.legs.iter().enumerate() {
             for (pi, p) in leg.parts.iter().enumerate() {
                 ix.pids.entry(p.pid).or_insert((li, pi));
             }
         }
-        ix.legs = self.legs.iter().enumerate().map(|(i, l)| (l.name.clone(), i)).collect();
-        ix.events = self.events.iter().enumerate().map(|(i, e)| (e.name.clone(), i)).collect();
+        ix.legs = self
+            .legs
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.name.clone(), i))
+            .collect();
+        ix.events = self
+            .events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.name.clone(), i))
+            .collect();
         self.index = ix;
     }
 
@@ -350,7 +380,9 @@ impl Manifest {
 
     /// Microservices of one component.
     pub fn microservices_of(&self, c: ComponentId) -> impl Iterator<Item = &Microservice> {
-        self.microservices.iter().filter(move |m| m.id.component == c.0)
+        self.microservices
+            .iter()
+            .filter(move |m| m.id.component == c.0)
     }
 
     /// Resources of one component.
@@ -360,7 +392,9 @@ impl Manifest {
 
     /// Every part of every leg, with its leg.
     pub fn processes(&self) -> impl Iterator<Item = (&Leg, &Part)> {
-        self.legs.iter().flat_map(|l| l.parts.iter().map(move |p| (l, p)))
+        self.legs
+            .iter()
+            .flat_map(|l| l.parts.iter().map(move |p| (l, p)))
     }
 
     /// The physical name of a resource in an environment, under the manifest's cloud.

@@ -18,13 +18,21 @@ pub enum Style {
 }
 
 /// The excerpt of `source` holding `span`: whole lines, with the 1-based number of the first.
-fn excerpt<'a>(source: &'a str, index: &LineIndex<'_>, span: &Range<usize>) -> (&'a str, usize, Range<usize>) {
+fn excerpt<'a>(
+    source: &'a str,
+    index: &LineIndex<'_>,
+    span: &Range<usize>,
+) -> (&'a str, usize, Range<usize>) {
     let start = span.start.min(source.len());
     let end = span.end.clamp(start, source.len());
     let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
     let (line, _) = index.line_col(start);
-    (&source[line_start..line_end], line, start - line_start..end - line_start)
+    (
+        &source[line_start..line_end],
+        line,
+        start - line_start..end - line_start,
+    )
 }
 
 /// Renders one diagnostic as rustc does: `error[ORB303]: …`, `--> path:line:col`, the line, a
@@ -40,7 +48,13 @@ pub fn all(diags: &[Diagnostic], source: &str, path: &str, style: Style) -> Stri
     render(diags, source, &index, path, style)
 }
 
-fn render(diags: &[Diagnostic], source: &str, index: &LineIndex<'_>, path: &str, style: Style) -> String {
+fn render(
+    diags: &[Diagnostic],
+    source: &str,
+    index: &LineIndex<'_>,
+    path: &str,
+    style: Style,
+) -> String {
     let renderer = match style {
         Style::Plain => Renderer::plain(),
         Style::Color => Renderer::styled(),
@@ -52,15 +66,28 @@ fn render(diags: &[Diagnostic], source: &str, index: &LineIndex<'_>, path: &str,
         if let Some(l) = &d.label {
             primary = primary.label(l.as_str());
         }
-        let mut group = Group::with_title(Level::ERROR.primary_title(d.message.as_str()).id(d.code.as_str()))
-            .element(Snippet::source(text).line_start(line).path(path).annotation(primary));
+        let mut group = Group::with_title(
+            Level::ERROR
+                .primary_title(d.message.as_str())
+                .id(d.code.as_str()),
+        )
+        .element(
+            Snippet::source(text)
+                .line_start(line)
+                .path(path)
+                .annotation(primary),
+        );
         for r in &d.related {
             let (rtext, rline, rlocal) = excerpt(source, index, &r.span);
             group = group.element(
                 Snippet::source(rtext)
                     .line_start(rline)
                     .path(path)
-                    .annotation(AnnotationKind::Context.span(rlocal).label(r.message.as_str())),
+                    .annotation(
+                        AnnotationKind::Context
+                            .span(rlocal)
+                            .label(r.message.as_str()),
+                    ),
             );
         }
         if let Some(h) = &d.help {
@@ -80,11 +107,18 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let src = "[microservice.c8fms04]\nname = \"x\"\n";
-        let mut d = Diagnostic::new(Code::Orb303, 14..21, "MID identifier 04 is not a multiple of 3")
-            .with_help("use c8fms06");
+        let mut d = Diagnostic::new(
+            Code::Orb303,
+            14..21,
+            "MID identifier 04 is not a multiple of 3",
+        )
+        .with_help("use c8fms06");
         LineIndex::new(src).locate(&mut d);
         let text = one(&d, src, "orbit.toml", Style::Plain);
-        assert!(text.starts_with("error[ORB303]: MID identifier 04"), "{text}");
+        assert!(
+            text.starts_with("error[ORB303]: MID identifier 04"),
+            "{text}"
+        );
         assert!(text.contains("--> orbit.toml:1:15"), "{text}");
         assert!(text.contains("^^^^^^^"), "{text}");
         assert!(text.contains("help: use c8fms06"), "{text}");

@@ -3,7 +3,11 @@
 /// Up to `max` candidates nearest to `target` by edit distance (ties in candidate order).
 ///
 /// Ids are always worth suggesting, however far: the help line then shows what exists.
-pub fn nearest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>, max: usize) -> Vec<String> {
+pub fn nearest<'a>(
+    target: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    max: usize,
+) -> Vec<String> {
     let mut scored: Vec<(usize, &str)> = candidates
         .filter(|c| *c != target)
         .map(|c| (strsim::osa_distance(target, c), c))
@@ -35,7 +39,10 @@ pub fn declare_or(declaration: &str, near: &[String]) -> String {
     } else {
         format!(
             "did you mean {}? otherwise declare `{declaration}`",
-            near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            near.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }
 }
@@ -47,7 +54,10 @@ mod tests {
     #[test]
     fn nearest_ids_first() {
         let ids = ["c8fms03", "c8bms06", "c8fms09", "c20bre06"];
-        assert_eq!(nearest("c8fms04", ids.into_iter(), 2), vec!["c8fms03", "c8fms09"]);
+        assert_eq!(
+            nearest("c8fms04", ids.into_iter(), 2),
+            vec!["c8fms03", "c8fms09"]
+        );
         assert_eq!(nearest_key("nmae", &["name", "doc"]), Some("name"));
         assert_eq!(nearest_key("zzzzzz", &["name", "doc"]), None);
     }

@@ -1,0 +1,142 @@
+//! No input panics the engine: arbitrary bytes, arbitrary text, and random mutations of valid
+//! manifests. Bounded so `cargo test` stays quick; `fuzz/` runs the same entry points for longer.
+
+use proptest::prelude::*;
+
+const VALID: &str = include_str!("../../orbit.toml");
+
+fn exercise(text: &str) {
+    let checked = orbit_engine::check(text);
+    for d in &checked.diagnostics {
+        assert!(d.line >= 1 && d.column >= 1, "{d:?}");
+        assert!(
+            d.span.start <= text.len() && d.span.end <= text.len(),
+            "{d:?}"
+        );
+    }
+    let rendered = orbit_engine::render::all(
+        &checked.diagnostics,
+        text,
+        "orbit.toml",
+        orbit_engine::render::Style::Plain,
+    );
+    assert_eq!(checked.diagnostics.is_empty(), rendered.is_empty());
+    let _ = checked.manifest.summary();
+    let _ = orbit_engine::id::AnyId::parse(text.get(..text.len().min(64)).unwrap_or(""));
+}
+
+/// One edit of a valid manifest: delete, duplicate or replace a span, or insert a token.
+#[derive(Debug, Clone)]
+enum Edit {
+    Delete(usize, usize),
+    Duplicate(usize, usize),
+    Insert(usize, &'static str),
+    Swap(usize, usize),
+}
+
+fn apply(src: &str, edits: &[Edit]) -> String {
+    let mut s: Vec<u8> = src.as_bytes().to_vec();
+    for e in edits {
+        let n = s.len().max(1);
+        match *e {
+            Edit::Delete(a, len) => {
+                let a = a % n;
+                let b = (a + len % 40).min(s.len());
+                s.drain(a..b);
+            }
+            Edit::Duplicate(a, len) => {
+                let a = a % n;
+                let b = (a + len % 200).min(s.len());
+                let copy: Vec<u8> = s[a..b].to_vec();
+                s.splice(b..b, copy);
+            }
+            Edit::Insert(a, tok) => {
+                let a = a % n;
+                s.splice(a..a, tok.bytes());
+            }
+            Edit::Swap(a, b) => {
+                let (a, b) = (a % n, b % n);
+                if a < s.len() && b < s.len() {
+                    s.swap(a, b);
+                }
+            }
+        }
+    }
+    String::from_utf8_lossy(&s).into_owned()
+}
+
+const TOKENS: &[&str] = &[
+    "[",
+    "]",
+    "\"",
+    "=",
+    "\n",
+    "-",
+    "_",
+    "c8",
+    "bms",
+    "bre",
+    "e05",
+    "e7",
+    "flow-",
+    "inserted = true\n",
+    "{",
+    "}",
+    ",",
+    "0",
+    "999",
+    "1000",
+    "é",
+    "\u{0}",
+    "[microservice.c8bms18]\nname = \"x\"\n",
+    "[leg.x]\nflow = \"flow-4\"\nparts = []\n",
+    "retired = [\"c8bms18\"]\n",
+];
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), any::<usize>()).prop_map(|(a, l)| Edit::Delete(a, l)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, l)| Edit::Duplicate(a, l)),
+        (any::<usize>(), prop::sample::select(TOKENS)).prop_map(|(a, t)| Edit::Insert(a, t)),
+        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Swap(a, b)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        exercise(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn mutated_manifests_never_panic(edits in prop::collection::vec(edit(), 1..6)) {
+        exercise(&apply(VALID, &edits));
+    }
+
+    #[test]
+    fn arbitrary_ids_never_panic(text in "\\PC{0,40}") {
+        let _ = orbit_engine::id::AnyId::parse(&text);
+        let _ = text.parse::<orbit_engine::id::Pid>();
+        let _ = orbit_engine::id::PhysicalName::parse(&text);
+        let _ = orbit_engine::id::RepositoryName::parse(&text);
+    }
+
+    #[test]
+    fn id_shaped_text_never_panics(text in "[cC]?[0-9]{0,5}(fms|bms|bre|xyz)?[0-9]{0,5}(-[a-z0-9]{0,9}){0,4}") {
+        let _ = orbit_engine::id::AnyId::parse(&text);
+        let _ = text.parse::<orbit_engine::id::Mid>();
+        let _ = text.parse::<orbit_engine::id::Rid>();
+    }
+
+    #[test]
+    fn canonical_ids_round_trip(c in 1u16..=9999, n in 1u16..=999, back in any::<bool>(), o in 1u16..=999) {
+        let kind = if back { orbit_engine::id::ServiceKind::Backend } else { orbit_engine::id::ServiceKind::Frontend };
+        let mid = orbit_engine::id::Mid { component: c, kind, number: n };
+        prop_assert_eq!(mid.to_string().parse::<orbit_engine::id::Mid>().unwrap(), mid);
+        let rid = orbit_engine::id::Rid { component: c, number: n };
+        let pid = orbit_engine::id::Pid { start: mid.into(), end: rid.into(), order: o };
+        prop_assert_eq!(pid.to_string().parse::<orbit_engine::id::Pid>().unwrap(), pid);
+    }
+}

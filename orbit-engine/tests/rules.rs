@@ -1,0 +1,128 @@
+//! One failing and one passing manifest per rule code (`tests/rules/ORBnnn.{fail,pass}.toml`).
+//!
+//! A fixture's first lines say what the engine must report: `# expect: ORB303 line 12` (one
+//! line per diagnostic) or `# expect: ok`. The failing manifest must produce exactly those codes
+//! at those lines; its passing twin, a minimal edit of it, must produce none.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use orbit_engine::Code;
+
+fn expectations(src: &str) -> Option<BTreeSet<(String, usize)>> {
+    let mut out = BTreeSet::new();
+    for line in src.lines() {
+        let Some(rest) = line.strip_prefix("# expect:") else {
+            break;
+        };
+        let rest = rest.trim();
+        if rest == "ok" {
+            return None;
+        }
+        let mut words = rest.split_whitespace();
+        let code = words.next().expect("code").to_string();
+        assert_eq!(words.next(), Some("line"), "malformed expectation `{line}`");
+        let n: usize = words.next().expect("line number").parse().expect("number");
+        out.insert((code, n));
+    }
+    Some(out)
+}
+
+fn run(path: &Path) -> Result<(), String> {
+    let src = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let checked = orbit_engine::check(&src);
+    let got: BTreeSet<(String, usize)> = checked
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str().to_string(), d.line))
+        .collect();
+    let want = expectations(&src).unwrap_or_default();
+    if got != want {
+        let rendered = orbit_engine::render::all(
+            &checked.diagnostics,
+            &src,
+            &path.display().to_string(),
+            orbit_engine::render::Style::Plain,
+        );
+        return Err(format!(
+            "{}: expected {want:?}, got {got:?}\n{rendered}",
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_rule_code_has_a_failing_and_a_passing_manifest() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut failures = Vec::new();
+    for code in Code::ALL {
+        if *code == Code::Orb004 {
+            continue; // about files, not manifests: see `unreadable_file_is_orb004`
+        }
+        for kind in ["fail", "pass"] {
+            let path = dir.join(format!("{}.{kind}.toml", code.as_str()));
+            if !path.exists() {
+                failures.push(format!("missing fixture {}", path.display()));
+                continue;
+            }
+            if let Err(e) = run(&path) {
+                failures.push(e);
+            }
+        }
+        let fail = std::fs::read_to_string(dir.join(format!("{}.fail.toml", code.as_str())))
+            .unwrap_or_default();
+        if let Some(want) = expectations(&fail) {
+            assert!(
+                want.iter().any(|(c, _)| c == code.as_str()),
+                "{}.fail.toml must expect its own code",
+                code.as_str()
+            );
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n\n"));
+}
+
+#[test]
+fn unreadable_file_is_orb004() {
+    let missing = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/no-such-manifest.toml");
+    let d = orbit_engine::check_file(&missing).unwrap_err();
+    assert_eq!(d.code, Code::Orb004);
+    assert!(d.message.contains("no-such-manifest.toml"), "{}", d.message);
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/ORB303.pass.toml");
+    assert!(orbit_engine::check_file(&here).is_ok());
+}
+
+#[test]
+fn the_projects_manifest_is_valid() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orbit.toml");
+    let (src, checked) = orbit_engine::check_file(&path).expect("readable");
+    let rendered = orbit_engine::render::all(
+        &checked.diagnostics,
+        &src,
+        "orbit.toml",
+        orbit_engine::render::Style::Plain,
+    );
+    assert!(checked.is_ok(), "{rendered}");
+    let s = checked.manifest.summary();
+    assert_eq!(
+        (s.flows, s.components, s.mids, s.rids, s.events),
+        (5, 8, 8, 11, 7)
+    );
+    let m = &checked.manifest;
+    let r = m.resource("c20bre06".parse().unwrap()).unwrap();
+    assert_eq!(
+        m.physical_name(r, "k8d").as_deref(),
+        Some("user-input-manifest-data-1606-tbl-k8d-aws")
+    );
+    let r = m.resource("c32bre03".parse().unwrap()).unwrap();
+    assert_eq!(
+        m.physical_name(r, "k8p").as_deref(),
+        Some("app_image_mql_2003_dtb_k8p_aws")
+    );
+    let pid = "c8fms03-c20bre06-e15".parse().unwrap();
+    let (_, _, step) = m
+        .process(pid)
+        .expect("the document's example PID is declared");
+    assert_eq!(step, 3);
+}
