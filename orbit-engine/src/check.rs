@@ -148,7 +148,7 @@ pub fn check(source: &str) -> Checked {
     for d in &mut diagnostics {
         index.locate(d);
     }
-    diagnostics.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    diagnostics.sort_by_key(|d| (d.span.start, d.code));
     diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
     let mut manifest = cx.manifest;
     manifest.reindex();
@@ -159,6 +159,8 @@ pub fn check(source: &str) -> Checked {
 }
 
 /// Reads and checks a manifest file. An unreadable file is an ORB004 diagnostic.
+// One diagnostic per file read: its size does not matter, and callers render it like any other.
+#[allow(clippy::result_large_err)]
 pub fn check_file(path: &Path) -> Result<(String, Checked), Diagnostic> {
     match std::fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -247,6 +249,9 @@ pub fn find_manifest(start: &Path) -> Option<PathBuf> {
 // ---------------------------------------------------------------------------------------------
 
 type Val<'i> = Spanned<DeValue<'i>>;
+
+/// A flow's index in the model and its listed components with their spans.
+type FlowList = (usize, Vec<(ComponentId, Range<usize>)>);
 
 struct Cx {
     diags: Vec<Diagnostic>,
@@ -743,7 +748,7 @@ impl Cx {
     }
 
     /// Parses flows; returns each flow's component list (checked later against components).
-    fn flows(&mut self, v: &Val<'_>) -> Vec<(usize, Vec<(ComponentId, Range<usize>)>)> {
+    fn flows(&mut self, v: &Val<'_>) -> Vec<FlowList> {
         let mut lists = Vec::new();
         let Some(all) = self.table(v, "`[flow]`") else {
             return lists;
@@ -948,7 +953,7 @@ impl Cx {
         self.manifest.components.iter().map(|c| c.id).collect()
     }
 
-    fn flow_components(&mut self, lists: Vec<(usize, Vec<(ComponentId, Range<usize>)>)>) {
+    fn flow_components(&mut self, lists: Vec<FlowList>) {
         let declared = self.declared_components();
         let names: Vec<String> = self
             .manifest
@@ -1550,7 +1555,7 @@ impl Cx {
                                 ..inner.end;
                             if pid.order % 5 != 0 && !inserted {
                                 let lo = (pid.order / 5 * 5).max(5);
-                                let hi = if lo > pid.order { lo + 5 } else { lo + 5 };
+                                let hi = lo + 5;
                                 let lo = if lo > pid.order { 5 } else { lo };
                                 self.push(
                                     Diagnostic::new(

@@ -278,48 +278,51 @@ pub(crate) struct Index {
 impl Manifest {
     /// Builds the lookup tables; called once the lists are final.
     pub(crate) fn reindex(&mut self) {
-        let mut ix = Index::default();
-        ix.flows = self
-            .flows
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id, i))
-            .collect();
-        ix.components = self
-            .components
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id, i))
-            .collect();
-        ix.mids = self
-            .microservices
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id, i))
-            .collect();
-        ix.rids = self
-            .resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id, i))
-            .collect();
+        let mut pids = HashMap::new();
         for (li, leg) in self.legs.iter().enumerate() {
             for (pi, p) in leg.parts.iter().enumerate() {
-                ix.pids.entry(p.pid).or_insert((li, pi));
+                pids.entry(p.pid).or_insert((li, pi));
             }
         }
-        ix.legs = self
-            .legs
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (l.name.clone(), i))
-            .collect();
-        ix.events = self
-            .events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.name.clone(), i))
-            .collect();
+        let ix = Index {
+            flows: self
+                .flows
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.id, i))
+                .collect(),
+            components: self
+                .components
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id, i))
+                .collect(),
+            mids: self
+                .microservices
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.id, i))
+                .collect(),
+            rids: self
+                .resources
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id, i))
+                .collect(),
+            pids,
+            legs: self
+                .legs
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.name.clone(), i))
+                .collect(),
+            events: self
+                .events
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.name.clone(), i))
+                .collect(),
+        };
         self.index = ix;
     }
 
