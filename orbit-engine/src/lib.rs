@@ -48,6 +48,9 @@ pub mod model;
 pub mod render;
 #[cfg(feature = "manifest")]
 pub mod suggest;
+#[cfg(feature = "manifest")]
+#[doc(hidden)]
+pub mod synth;
 
 #[cfg(feature = "manifest")]
 pub use check::{check, check_file, find_manifest, keys, next_multiple, Checked, MAX_IDENTIFIER};
