@@ -241,7 +241,7 @@ pub fn try_manifest(size: Size) -> Result<String, SizeError> {
         let (number, inserted) = identifier(k / ncomp);
         let mut id = format!(
             "c{comp}{}",
-            if (k / ncomp) % 2 == 0 { "fms" } else { "bms" }
+            if (k / ncomp).is_multiple_of(2) { "fms" } else { "bms" }
         );
         push_number(&mut id, number);
         let role = ROLES[k % ROLES.len()];
