@@ -43,6 +43,10 @@ pub mod id;
 #[cfg(feature = "manifest")]
 mod check;
 #[cfg(feature = "manifest")]
+pub mod alloc;
+#[cfg(feature = "lint")]
+pub mod lint;
+#[cfg(feature = "manifest")]
 pub mod model;
 #[cfg(feature = "manifest")]
 pub mod render;
