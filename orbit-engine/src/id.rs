@@ -777,14 +777,18 @@ impl FromStr for Pid {
     fn from_str(text: &str) -> Result<Self, IdError> {
         const K: IdKind = IdKind::Pid;
         check_ascii_lower(text, K)?;
-        let parts: Vec<&str> = text.split('-').collect();
-        if parts.len() != 3 {
+        // Three parts joined by `-`, found without allocating.
+        let mut it = text.splitn(4, '-');
+        let parts = [
+            it.next().unwrap_or(""),
+            it.next().unwrap_or(""),
+            it.next().unwrap_or(""),
+        ];
+        let count = text.split('-').count();
+        if count != 3 {
             return Err(IdError::new(
                 K,
-                format!(
-                    "a PID has three parts joined by `-` (start, end, `e<NN>`), found {}",
-                    parts.len()
-                ),
+                format!("a PID has three parts joined by `-` (start, end, `e<NN>`), found {count}"),
                 0..text.len(),
             ));
         }
@@ -1100,8 +1104,48 @@ pub struct PhysicalName<'a> {
 }
 
 impl<'a> PhysicalName<'a> {
-    /// Parses a physical name, reporting every way it breaks the convention.
+    /// Parses a physical name, reporting every way it breaks the convention. A well-formed
+    /// name is taken apart without allocating.
     pub fn parse(text: &'a str) -> Result<Self, IdError> {
+        match Self::parse_fast(text) {
+            Some(p) => Ok(p),
+            None => Self::parse_slow(text),
+        }
+    }
+
+    /// The common case: a well-formed name, read from the end without allocating.
+    fn parse_fast(text: &'a str) -> Option<Self> {
+        for sep in ['-', '_'] {
+            let mut it = text.rsplitn(5, sep);
+            let (Some(cloud), Some(env), Some(suffix), Some(serial), Some(name)) =
+                (it.next(), it.next(), it.next(), it.next(), it.next())
+            else {
+                continue;
+            };
+            let Some(kind) = ResourceKind::from_suffix(suffix) else {
+                continue;
+            };
+            let ok = kind.separator() == sep
+                && serial.len() >= 3
+                && serial.bytes().all(|b| b.is_ascii_digit())
+                && !serial.starts_with('0')
+                && kind.check_name(name).is_ok()
+                && check_code(env, "environment").is_ok()
+                && check_code(cloud, "cloud").is_ok();
+            if ok {
+                return Some(PhysicalName {
+                    kind,
+                    name,
+                    serial,
+                    env,
+                    cloud,
+                });
+            }
+        }
+        None
+    }
+
+    fn parse_slow(text: &'a str) -> Result<Self, IdError> {
         const K: IdKind = IdKind::PhysicalName;
         let sep = if text.contains('_') && !text.contains('-') {
             '_'
@@ -1336,8 +1380,12 @@ impl<'a> RepositoryName<'a> {
     /// Parses `flow-N-<kind>-rep-<env>-<cloud>`.
     pub fn parse(text: &'a str) -> Result<Self, IdError> {
         const K: IdKind = IdKind::Repository;
-        let toks: Vec<&str> = text.split('-').collect();
-        if toks.len() != 6 || toks[0] != "flow" {
+        let mut it = text.splitn(7, '-');
+        let mut toks = [""; 6];
+        for t in toks.iter_mut() {
+            *t = it.next().unwrap_or("");
+        }
+        if it.next().is_some() || text.split('-').count() != 6 || toks[0] != "flow" {
             return Err(IdError::new(
                 K,
                 format!("a flow repository name has the form {}", K.form()),
