@@ -52,6 +52,11 @@ pub enum Size {
 }
 
 impl Size {
+    /// Short name of [`Size::Medium`].
+    pub const M: Size = Size::Medium;
+    /// Short name of [`Size::Large`].
+    pub const L: Size = Size::Large;
+
     /// What this size declares.
     pub const fn counts(self) -> Counts {
         match self {
@@ -241,7 +246,11 @@ pub fn try_manifest(size: Size) -> Result<String, SizeError> {
         let (number, inserted) = identifier(k / ncomp);
         let mut id = format!(
             "c{comp}{}",
-            if (k / ncomp).is_multiple_of(2) { "fms" } else { "bms" }
+            if (k / ncomp).is_multiple_of(2) {
+                "fms"
+            } else {
+                "bms"
+            }
         );
         push_number(&mut id, number);
         let role = ROLES[k % ROLES.len()];
