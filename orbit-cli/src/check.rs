@@ -1,0 +1,113 @@
+//! `orbit check [PATH]`: validates a manifest (SPEC §4).
+
+use std::path::Path;
+
+use orbit_engine::render;
+use serde::Serialize;
+
+use crate::common::{self, Fail, ManifestPath, Outcome};
+use crate::Format;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    manifest: &'a str,
+    ok: bool,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    line: usize,
+    column: usize,
+    help: Option<&'a str>,
+}
+
+fn json(d: &orbit_engine::Diagnostic) -> JsonDiagnostic<'_> {
+    JsonDiagnostic {
+        code: d.code.as_str(),
+        severity: "error",
+        message: &d.message,
+        line: d.line,
+        column: d.column,
+        help: d.help.as_deref(),
+    }
+}
+
+/// Runs `orbit check`.
+pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outcome {
+    if let (Some(p), Some(m)) = (path, manifest) {
+        if p != m {
+            return Err(Fail::usage(
+                format!("two manifests named: `{}` and `--manifest {}`", p.display(), m.display()),
+                "name one of them",
+            ));
+        }
+    }
+    let at: ManifestPath = match common::locate(path.or(manifest)) {
+        Ok(at) => at,
+        Err(fail) => {
+            if format == Format::Json {
+                let message = fail.message.clone().unwrap_or_default();
+                common::print_json(&Report {
+                    manifest: "orbit.toml",
+                    ok: false,
+                    diagnostics: vec![JsonDiagnostic {
+                        code: "ORB004",
+                        severity: "error",
+                        message: &message,
+                        line: 1,
+                        column: 1,
+                        help: fail.help.as_deref(),
+                    }],
+                })?;
+            }
+            return Err(fail);
+        }
+    };
+    match orbit_engine::check_file(&at.path) {
+        Err(d) => {
+            match format {
+                Format::Json => common::print_json(&Report {
+                    manifest: &at.shown,
+                    ok: false,
+                    diagnostics: vec![json(&d)],
+                })?,
+                Format::Human => print!("{}", common::unreadable(&d, &at.shown)),
+            }
+            Err(Fail {
+                code: common::USAGE,
+                message: None,
+                help: None,
+            })
+        }
+        Ok((source, checked)) => {
+            let ok = checked.diagnostics.is_empty();
+            match format {
+                Format::Json => common::print_json(&Report {
+                    manifest: &at.shown,
+                    ok,
+                    diagnostics: checked.diagnostics.iter().map(json).collect(),
+                })?,
+                Format::Human if ok => {
+                    println!("{}: ok — {}", at.shown, checked.manifest.summary());
+                }
+                Format::Human => {
+                    print!(
+                        "{}",
+                        render::all(&checked.diagnostics, &source, &at.shown, common::stdout_style())
+                    );
+                    let n = checked.diagnostics.len();
+                    println!("{}: failed — {n} error{}", at.shown, common::plural(n));
+                }
+            }
+            if ok {
+                Ok(())
+            } else {
+                Err(Fail::reported())
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! What every verb shares: failures and exit codes, finding and loading the manifest, colour.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use orbit_engine::render::{self, Style};
+use orbit_engine::Manifest;
+
+/// Exit code: the input breaks rules, or the verb found problems.
+pub const FINDINGS: u8 = 1;
+/// Exit code: usage error, or a file that cannot be read.
+pub const USAGE: u8 = 2;
+
+/// Why a verb stops: an exit code and, unless already reported, what to print on stderr.
+#[derive(Debug)]
+pub struct Fail {
+    /// 1 findings, 2 usage or I/O.
+    pub code: u8,
+    /// `error: …` line; `None` when the verb printed its own report.
+    pub message: Option<String>,
+    /// `help: …` line.
+    pub help: Option<String>,
+}
+
+impl Fail {
+    /// A usage or I/O error (exit 2).
+    pub fn usage(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Fail {
+            code: USAGE,
+            message: Some(message.into()),
+            help: Some(help.into()),
+        }
+    }
+
+    /// A finding (exit 1) with a message.
+    pub fn finding(message: impl Into<String>, help: Option<String>) -> Self {
+        Fail {
+            code: FINDINGS,
+            message: Some(message.into()),
+            help,
+        }
+    }
+
+    /// Findings already reported on stdout (exit 1).
+    pub fn reported() -> Self {
+        Fail {
+            code: FINDINGS,
+            message: None,
+            help: None,
+        }
+    }
+}
+
+/// The result of a verb.
+pub type Outcome = Result<(), Fail>;
+
+/// Whether to colour what goes to stdout: a terminal, and `NO_COLOR` unset or empty.
+pub fn stdout_style() -> Style {
+    style_for(std::io::stdout().is_terminal())
+}
+
+/// Whether to colour what goes to stderr.
+pub fn stderr_style() -> Style {
+    style_for(std::io::stderr().is_terminal())
+}
+
+fn style_for(terminal: bool) -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if terminal && !no_color {
+        Style::Color
+    } else {
+        Style::Plain
+    }
+}
+
+/// A manifest's path, as given or as found, with the text shown in outputs.
+#[derive(Debug, Clone)]
+pub struct ManifestPath {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// How to name it in outputs: as given, or relative to the current directory.
+    pub shown: String,
+}
+
+/// The manifest named by `--manifest` (or `orbit check PATH`), else `orbit.toml` found from the
+/// current directory upward.
+pub fn locate(given: Option<&Path>) -> Result<ManifestPath, Fail> {
+    if let Some(p) = given {
+        return Ok(ManifestPath {
+            path: p.to_path_buf(),
+            shown: p.display().to_string(),
+        });
+    }
+    let cwd = std::env::current_dir().map_err(|e| {
+        Fail::usage(
+            format!("cannot read the current directory: {e}"),
+            "name the manifest with `--manifest PATH`",
+        )
+    })?;
+    match orbit_engine::find_manifest(&cwd) {
+        Some(path) => {
+            let up = cwd.ancestors().position(|a| path.parent() == Some(a)).unwrap_or(0);
+            let shown = if up == 0 {
+                "orbit.toml".to_string()
+            } else {
+                format!("{}orbit.toml", "../".repeat(up))
+            };
+            Ok(ManifestPath { path, shown })
+        }
+        None => Err(Fail::usage(
+            format!(
+                "no orbit.toml in {} or any directory above it",
+                cwd.display()
+            ),
+            "run orbit inside a project that has an orbit.toml, or name the manifest with `--manifest PATH`",
+        )),
+    }
+}
+
+/// A valid manifest, read and checked.
+pub struct Loaded {
+    /// Where it is.
+    pub at: ManifestPath,
+    /// Its text.
+    pub source: String,
+    /// The validated model.
+    pub manifest: Manifest,
+}
+
+/// Reads and checks the manifest; a broken one stops the verb, its diagnostics on stderr.
+pub fn load(given: Option<&Path>) -> Result<Loaded, Fail> {
+    let at = locate(given)?;
+    load_at(at)
+}
+
+/// Reads and checks the manifest at a known place.
+pub fn load_at(at: ManifestPath) -> Result<Loaded, Fail> {
+    match orbit_engine::check_file(&at.path) {
+        Err(d) => {
+            eprint!("{}", unreadable(&d, &at.shown));
+            Err(Fail {
+                code: USAGE,
+                message: None,
+                help: None,
+            })
+        }
+        Ok((source, checked)) => {
+            if checked.diagnostics.is_empty() {
+                return Ok(Loaded {
+                    at,
+                    source,
+                    manifest: checked.manifest,
+                });
+            }
+            eprint!(
+                "{}",
+                render::all(&checked.diagnostics, &source, &at.shown, stderr_style())
+            );
+            Err(Fail::finding(
+                format!(
+                    "{} breaks {} rule{}; fix {} first",
+                    at.shown,
+                    checked.diagnostics.len(),
+                    plural(checked.diagnostics.len()),
+                    if checked.diagnostics.len() == 1 { "it" } else { "them" }
+                ),
+                Some(format!("`orbit check {}` lists them", at.shown)),
+            ))
+        }
+    }
+}
+
+/// `s` when `n` is not 1.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Prints a JSON value (pretty) on stdout.
+pub fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            Ok(())
+        }
+        Err(e) => Err(Fail::usage(format!("cannot write JSON: {e}"), "report this as a bug")),
+    }
+}
+
+/// "`a`, `b`, `c`".
+pub fn ticked(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An ORB004 diagnostic (no source to show): `error[ORB004]: …`, `--> path`, `= help: …`.
+pub fn unreadable(d: &orbit_engine::Diagnostic, shown: &str) -> String {
+    let mut out = format!("error[{}]: {}\n  --> {shown}\n", d.code, d.message);
+    if let Some(h) = &d.help {
+        out.push_str(&format!("   = help: {h}\n"));
+    }
+    out.push('\n');
+    out
+}
