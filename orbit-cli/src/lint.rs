@@ -1,8 +1,189 @@
-//! stub
-use std::path::Path;
-use crate::common::Outcome;
-/// Arguments.
-#[derive(Debug, clap::Args)]
-pub struct LintArgs {}
-/// Runs.
-pub fn run(_a: &LintArgs, _m: Option<&Path>) -> Outcome { Ok(()) }
+//! `orbit lint PATH…`: scans files for MIDs, RIDs, PIDs, physical names and flow repository
+//! names that the manifest does not declare or that break the conventions.
+//!
+//! Walking honours `.gitignore`, `.ignore` and hidden files as ripgrep does (the `ignore`
+//! crate), in parallel; scanning is [`orbit_engine::lint`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use clap::Args;
+use ignore::{WalkBuilder, WalkState};
+use orbit_engine::lint::{self, Finding, Linter};
+use serde::Serialize;
+
+use crate::common::{self, Fail, Outcome};
+use crate::Format;
+
+/// Arguments of `orbit lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files and directories to scan [default: the current directory]
+    paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also scan hidden files and directories
+    #[arg(long)]
+    hidden: bool,
+    /// Do not honour .gitignore, .ignore and git exclude files
+    #[arg(long)]
+    no_ignore: bool,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    manifest: &'a str,
+    files_scanned: usize,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    kind: &'static str,
+    problem: &'static str,
+    text: &'a str,
+    message: &'a str,
+    suggestions: &'a [String],
+}
+
+/// Runs `orbit lint`.
+pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
+    let l = common::load(manifest)?;
+    let linter = Linter::new(&l.manifest);
+    let roots: Vec<PathBuf> = if a.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        a.paths.clone()
+    };
+    for r in &roots {
+        if !r.exists() {
+            return Err(Fail::usage(
+                format!("`{}`: no such file or directory", r.display()),
+                "name files or directories that exist",
+            ));
+        }
+    }
+    let skip = std::fs::canonicalize(&l.at.path).ok();
+    let mut builder = WalkBuilder::new(&roots[0]);
+    for r in &roots[1..] {
+        builder.add(r);
+    }
+    builder
+        .hidden(!a.hidden)
+        .ignore(!a.no_ignore)
+        .git_ignore(!a.no_ignore)
+        .git_global(!a.no_ignore)
+        .git_exclude(!a.no_ignore)
+        .parents(!a.no_ignore)
+        .require_git(false);
+    let results: Mutex<Vec<(String, Vec<Finding>)>> = Mutex::new(Vec::new());
+    let scanned = std::sync::atomic::AtomicUsize::new(0);
+    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let linter = &linter;
+        let results = &results;
+        let scanned = &scanned;
+        let errors = &errors;
+        let skip = skip.as_ref();
+        Box::new(move |entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    if let Ok(mut v) = errors.lock() {
+                        v.push(e.to_string());
+                    }
+                    return WalkState::Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let path = entry.path();
+            if skip.is_some() && std::fs::canonicalize(path).ok().as_ref() == skip {
+                return WalkState::Continue;
+            }
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    if let Ok(mut v) = errors.lock() {
+                        v.push(format!("{}: {e}", path.display()));
+                    }
+                    return WalkState::Continue;
+                }
+            };
+            if lint::looks_binary(&bytes) {
+                return WalkState::Continue;
+            }
+            scanned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut found = linter.scan(&bytes);
+            if !found.is_empty() {
+                lint::locate(&bytes, &mut found);
+                let shown = path.strip_prefix("./").unwrap_or(path).display().to_string();
+                if let Ok(mut v) = results.lock() {
+                    v.push((shown, found));
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let mut results = results.into_inner().unwrap_or_default();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    let errors = errors.into_inner().unwrap_or_default();
+    for e in &errors {
+        eprintln!("warning: {e}");
+    }
+    let files = scanned.into_inner();
+    let total: usize = results.iter().map(|(_, f)| f.len()).sum();
+    match a.format {
+        Format::Json => {
+            let findings = results
+                .iter()
+                .flat_map(|(p, fs)| {
+                    fs.iter().map(move |f| JsonFinding {
+                        path: p,
+                        line: f.line,
+                        column: f.column,
+                        kind: f.kind.describe(),
+                        problem: f.problem.as_str(),
+                        text: &f.text,
+                        message: &f.message,
+                        suggestions: &f.suggestions,
+                    })
+                })
+                .collect();
+            common::print_json(&Report {
+                manifest: &l.at.shown,
+                files_scanned: files,
+                findings,
+            })?;
+        }
+        Format::Human => {
+            for (p, fs) in &results {
+                for f in fs {
+                    let mut line = format!("{p}:{}:{}: {}", f.line, f.column, f.message);
+                    if !f.suggestions.is_empty() {
+                        line.push_str(&format!("; did you mean {}?", common::ticked(&f.suggestions)));
+                    }
+                    println!("{line}");
+                }
+            }
+            let nfiles = results.len();
+            eprintln!(
+                "{total} finding{} in {nfiles} file{} ({files} file{} scanned against {})",
+                common::plural(total),
+                common::plural(nfiles),
+                common::plural(files),
+                l.at.shown
+            );
+        }
+    }
+    if total > 0 {
+        Err(Fail::reported())
+    } else {
+        Ok(())
+    }
+}

@@ -107,7 +107,11 @@ impl fmt::Display for AllocError {
 
 impl std::error::Error for AllocError {}
 
-fn unknown<'a>(what: &'static str, text: &str, candidates: impl Iterator<Item = &'a str>) -> AllocError {
+fn unknown<'a>(
+    what: &'static str,
+    text: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> AllocError {
     AllocError::Unknown {
         what,
         text: text.to_string(),
@@ -140,7 +144,11 @@ pub fn next_flow(m: &Manifest) -> Result<FlowId, AllocError> {
 pub fn flow_with_room(m: &Manifest, flow: FlowId) -> Result<(), AllocError> {
     let Some(f) = m.flow(flow) else {
         let names: Vec<String> = m.flows.iter().map(|f| f.id.to_string()).collect();
-        return Err(unknown("flow", &flow.to_string(), names.iter().map(String::as_str)));
+        return Err(unknown(
+            "flow",
+            &flow.to_string(),
+            names.iter().map(String::as_str),
+        ));
     };
     if f.components.len() >= MAX_COMPONENTS_PER_FLOW {
         return Err(AllocError::Exhausted {
@@ -148,7 +156,8 @@ pub fn flow_with_room(m: &Manifest, flow: FlowId) -> Result<(), AllocError> {
                 "`{flow}` already lists {} components, the most a flow may hold (blocks 3 to 96)",
                 f.components.len()
             ),
-            help: "add the component to another flow, or allocate a new flow (`orbit next flow`)".into(),
+            help: "add the component to another flow, or allocate a new flow (`orbit next flow`)"
+                .into(),
         });
     }
     Ok(())
@@ -159,7 +168,11 @@ pub fn flow_with_room(m: &Manifest, flow: FlowId) -> Result<(), AllocError> {
 /// in use).
 pub fn next_component(m: &Manifest, region: &str) -> Result<ComponentId, AllocError> {
     let Some(r) = m.regions.iter().find(|r| r.key == region) else {
-        return Err(unknown("region", region, m.regions.iter().map(|r| r.key.as_str())));
+        return Err(unknown(
+            "region",
+            region,
+            m.regions.iter().map(|r| r.key.as_str()),
+        ));
     };
     let used: Vec<u16> = m
         .components
@@ -192,7 +205,11 @@ fn component_declared(m: &Manifest, c: ComponentId) -> Result<(), AllocError> {
         return Ok(());
     }
     let names: Vec<String> = m.components.iter().map(|c| c.id.to_string()).collect();
-    Err(unknown("component", &c.to_string(), names.iter().map(String::as_str)))
+    Err(unknown(
+        "component",
+        &c.to_string(),
+        names.iter().map(String::as_str),
+    ))
 }
 
 fn next_identifier(used: &[u16], what: &str, owner: ComponentId) -> Result<u16, AllocError> {
@@ -213,7 +230,11 @@ fn next_identifier(used: &[u16], what: &str, owner: ComponentId) -> Result<u16, 
 
 /// The next free MID of a component: MIDs share one sequence across `fms` and `bms`, so the
 /// number is the next multiple of 3 above every MID of the component, declared or retired.
-pub fn next_mid(m: &Manifest, component: ComponentId, kind: ServiceKind) -> Result<Mid, AllocError> {
+pub fn next_mid(
+    m: &Manifest,
+    component: ComponentId,
+    kind: ServiceKind,
+) -> Result<Mid, AllocError> {
     component_declared(m, component)?;
     let used: Vec<u16> = m
         .microservices_of(component)
@@ -272,7 +293,12 @@ pub fn next_order(m: &Manifest, leg: &str) -> Result<u16, AllocError> {
 /// The next step of a leg from `start` to `end`: a PID whose order is the leg's next free
 /// execution order, moved further up (by 5) while that PID is already declared in another leg
 /// (a PID is unique in the whole manifest). `start` and `end` must be declared.
-pub fn next_step(m: &Manifest, leg: &str, start: Endpoint, end: Endpoint) -> Result<Pid, AllocError> {
+pub fn next_step(
+    m: &Manifest,
+    leg: &str,
+    start: Endpoint,
+    end: Endpoint,
+) -> Result<Pid, AllocError> {
     let mut order = next_order(m, leg)?;
     for e in [start, end] {
         if !m.has_endpoint(e) {
@@ -282,7 +308,11 @@ pub fn next_step(m: &Manifest, leg: &str, start: Endpoint, end: Endpoint) -> Res
                 .map(|s| s.id.to_string())
                 .chain(m.resources.iter().map(|r| r.id.to_string()))
                 .collect();
-            return Err(unknown("MID or RID", &e.to_string(), names.iter().map(String::as_str)));
+            return Err(unknown(
+                "MID or RID",
+                &e.to_string(),
+                names.iter().map(String::as_str),
+            ));
         }
     }
     loop {
@@ -360,11 +390,22 @@ parts = [
     #[test]
     fn never_fills_gaps_and_counts_retired() {
         let m = manifest(BASE);
-        assert_eq!(next_mid(&m, ComponentId(8), ServiceKind::Frontend).unwrap().to_string(), "c8fms30");
-        assert_eq!(next_rid(&m, ComponentId(12)).unwrap().to_string(), "c12bre12");
+        assert_eq!(
+            next_mid(&m, ComponentId(8), ServiceKind::Frontend)
+                .unwrap()
+                .to_string(),
+            "c8fms30"
+        );
+        assert_eq!(
+            next_rid(&m, ComponentId(12)).unwrap().to_string(),
+            "c12bre12"
+        );
         assert_eq!(next_flow(&m).unwrap(), FlowId(12));
         assert_eq!(next_component(&m, "n-virginia").unwrap(), ComponentId(16));
-        assert_eq!(next_component(&m, "ohio-k3s-master").unwrap(), ComponentId(108));
+        assert_eq!(
+            next_component(&m, "ohio-k3s-master").unwrap(),
+            ComponentId(108)
+        );
         assert_eq!(next_order(&m, "upload").unwrap(), 15);
     }
 
@@ -374,7 +415,10 @@ parts = [
         let s: Endpoint = "c8fms03".parse().unwrap();
         let e: Endpoint = "c12bre03".parse().unwrap();
         // e15 is taken by leg `other`: the next step of `upload` moves on to e20.
-        assert_eq!(next_step(&m, "upload", s, e).unwrap().to_string(), "c8fms03-c12bre03-e20");
+        assert_eq!(
+            next_step(&m, "upload", s, e).unwrap().to_string(),
+            "c8fms03-c12bre03-e20"
+        );
         let bad: Endpoint = "c8bms09".parse().unwrap();
         let err = next_step(&m, "upload", bad, e).unwrap_err();
         assert!(matches!(err, AllocError::Unknown { .. }), "{err}");
@@ -386,8 +430,14 @@ parts = [
         let err = next_component(&m, "n-virgina").unwrap_err();
         assert_eq!(err.help(), "did you mean `n-virginia`?");
         let err = next_mid(&m, ComponentId(20), ServiceKind::Backend).unwrap_err();
-        assert!(err.message().contains("component `c20` is not declared"), "{err}");
-        assert!(next_order(&m, "uplod").unwrap_err().help().contains("`upload`"));
+        assert!(
+            err.message().contains("component `c20` is not declared"),
+            "{err}"
+        );
+        assert!(next_order(&m, "uplod")
+            .unwrap_err()
+            .help()
+            .contains("`upload`"));
     }
 
     #[test]
@@ -402,7 +452,10 @@ parts = [
         let src = BASE.replace("components = [101, 200]", "components = [101, 106]");
         let m = manifest(&src);
         let err = next_component(&m, "ohio-k3s-master").unwrap_err();
-        assert!(err.message().contains("the highest in use is c104"), "{err}");
+        assert!(
+            err.message().contains("the highest in use is c104"),
+            "{err}"
+        );
 
         let full = BASE.replace(
             "components = [\"c8\", \"c12\"]",
@@ -414,7 +467,10 @@ parts = [
             .collect();
         let m = manifest(&format!("{full}{extra}"));
         let err = flow_with_room(&m, FlowId(4)).unwrap_err();
-        assert!(err.message().contains("already lists 8 components"), "{err}");
+        assert!(
+            err.message().contains("already lists 8 components"),
+            "{err}"
+        );
         assert!(flow_with_room(&m, FlowId(8)).is_ok());
     }
 }

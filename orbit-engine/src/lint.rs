@@ -41,7 +41,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use crate::id::{self, Endpoint, IdError, IdKind, Mid, Pid, PhysicalName, RepositoryName, Rid};
+use crate::id::{self, Endpoint, IdError, IdKind, Mid, PhysicalName, Pid, RepositoryName, Rid};
 use crate::model::Manifest;
 use crate::suggest;
 
@@ -255,13 +255,22 @@ impl Linter {
         } else {
             IdKind::Mid
         };
-        let names = if looks == IdKind::Rid { &self.rid_names } else { &self.mid_names };
+        let names = if looks == IdKind::Rid {
+            &self.rid_names
+        } else {
+            &self.mid_names
+        };
         match text.parse::<Endpoint>() {
             Ok(ep) => {
                 if self.retired.contains(&ep) {
-                    out.push(self.finding(span, looks, text, Problem::Retired,
+                    out.push(self.finding(
+                        span,
+                        looks,
+                        text,
+                        Problem::Retired,
                         format!("`{text}` is retired: names derived from it point at old data"),
-                        suggest::nearest(text, names.iter().map(String::as_str), 3)));
+                        suggest::nearest(text, names.iter().map(String::as_str), 3),
+                    ));
                     return;
                 }
                 let declared = match ep {
@@ -269,9 +278,17 @@ impl Linter {
                     Endpoint::Rid(r) => self.rids.contains(&r),
                 };
                 if !declared {
-                    out.push(self.finding(span, looks, text, Problem::Undeclared,
-                        format!("{} `{text}` is not declared in the manifest", looks.describe()),
-                        suggest::nearest(text, names.iter().map(String::as_str), 3)));
+                    out.push(self.finding(
+                        span,
+                        looks,
+                        text,
+                        Problem::Undeclared,
+                        format!(
+                            "{} `{text}` is not declared in the manifest",
+                            looks.describe()
+                        ),
+                        suggest::nearest(text, names.iter().map(String::as_str), 3),
+                    ));
                 }
             }
             Err(err) => out.push(self.malformed(span, text, &err, names)),
@@ -301,8 +318,14 @@ impl Linter {
                         undeclared_ends.join(" and ")
                     )
                 };
-                out.push(self.finding(span, IdKind::Pid, text, Problem::Undeclared, message,
-                    suggest::nearest(text, self.pid_names.iter().map(String::as_str), 3)));
+                out.push(self.finding(
+                    span,
+                    IdKind::Pid,
+                    text,
+                    Problem::Undeclared,
+                    message,
+                    suggest::nearest(text, self.pid_names.iter().map(String::as_str), 3),
+                ));
             }
             Err(err) => out.push(self.malformed(span, text, &err, &self.pid_names)),
         }
@@ -322,9 +345,13 @@ impl Linter {
         }
         match PhysicalName::parse(text) {
             Ok(pn) => {
-                let (message, pool): (String, Vec<&str>) = if !self.envs.iter().any(|e| e == pn.env) {
+                let (message, pool): (String, Vec<&str>) = if !self.envs.iter().any(|e| e == pn.env)
+                {
                     (
-                        format!("`{text}`: environment `{}` is not declared in the manifest", pn.env),
+                        format!(
+                            "`{text}`: environment `{}` is not declared in the manifest",
+                            pn.env
+                        ),
                         self.physical_names.iter().map(String::as_str).collect(),
                     )
                 } else {
@@ -342,8 +369,14 @@ impl Linter {
                 };
                 let mut pool = pool;
                 pool.sort_unstable();
-                out.push(self.finding(span, IdKind::PhysicalName, text, Problem::Undeclared, message,
-                    suggest::nearest(text, pool.into_iter(), 3)));
+                out.push(self.finding(
+                    span,
+                    IdKind::PhysicalName,
+                    text,
+                    Problem::Undeclared,
+                    message,
+                    suggest::nearest(text, pool.into_iter(), 3),
+                ));
             }
             Err(err) => out.push(self.malformed(span, text, &err, &self.physical_names)),
         }
@@ -366,14 +399,37 @@ impl Linter {
                         format!("`{text}` is the repository of `{}`, which the manifest does not declare", r.flow),
                         near()));
                 } else if !self.envs.iter().any(|e| e == r.env) {
-                    out.push(self.finding(span, IdKind::Repository, text, Problem::Undeclared,
-                        format!("`{text}`: environment `{}` is not declared in the manifest", r.env),
-                        near()));
+                    out.push(self.finding(
+                        span,
+                        IdKind::Repository,
+                        text,
+                        Problem::Undeclared,
+                        format!(
+                            "`{text}`: environment `{}` is not declared in the manifest",
+                            r.env
+                        ),
+                        near(),
+                    ));
                 }
             }
             Err(err) => out.push(self.malformed(span, text, &err, &self.repo_names)),
         }
         Some(end)
+    }
+
+    /// Whether a well-formed MID, RID, PID or physical name is declared.
+    fn is_declared(&self, text: &str) -> bool {
+        if self.physical.contains_key(text) {
+            return true;
+        }
+        if let Ok(p) = text.parse::<Pid>() {
+            return self.pids.contains(&p);
+        }
+        match text.parse::<Endpoint>() {
+            Ok(Endpoint::Mid(m)) => self.mids.contains(&m),
+            Ok(Endpoint::Rid(r)) => self.rids.contains(&r),
+            Err(_) => false,
+        }
     }
 
     fn ends_with_cloud(&self, text: &str) -> bool {
@@ -384,19 +440,42 @@ impl Linter {
             && matches!(text.as_bytes()[text.len() - c.len() - 1], b'-' | b'_')
     }
 
-    fn malformed(&self, span: Range<usize>, text: &str, err: &IdError, names: &[String]) -> Finding {
+    fn malformed(
+        &self,
+        span: Range<usize>,
+        text: &str,
+        err: &IdError,
+        names: &[String],
+    ) -> Finding {
         let problems: Vec<&str> = err.problems().iter().map(|p| p.message.as_str()).collect();
         let mut suggestions = Vec::new();
+        let mut message = format!(
+            "malformed {} `{text}`: {}",
+            err.kind().describe(),
+            problems.join("; ")
+        );
         if let Some(s) = err.suggestion() {
-            suggestions.push(s.to_string());
+            if self.is_declared(s) {
+                suggestions.push(s.to_string());
+            } else {
+                message.push_str(&format!(
+                    " (`{s}` is the canonical spelling, but it is not declared either)"
+                ));
+            }
         }
         for n in suggest::nearest(text, names.iter().map(String::as_str), 3) {
             if !suggestions.contains(&n) && suggestions.len() < 3 {
                 suggestions.push(n);
             }
         }
-        let message = format!("malformed {} `{text}`: {}", err.kind().describe(), problems.join("; "));
-        self.finding(span, err.kind(), text, Problem::Malformed, message, suggestions)
+        self.finding(
+            span,
+            err.kind(),
+            text,
+            Problem::Malformed,
+            message,
+            suggestions,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -512,7 +591,16 @@ mod tests {
     #[test]
     fn word_boundaries() {
         let l = linter();
-        for s in ["abc8fms03x", "c8fms03x", "xc8fms99", "C8FMS99", "c8fms", "umbrella bre", "x-tbl-row", "c8bms18s"] {
+        for s in [
+            "abc8fms03x",
+            "c8fms03x",
+            "xc8fms99",
+            "C8FMS99",
+            "c8fms",
+            "umbrella bre",
+            "x-tbl-row",
+            "c8bms18s",
+        ] {
             assert_eq!(texts(&l, s), vec![], "{s}");
         }
         let f = l.scan(b"svc_c8fms99.yaml");
@@ -523,7 +611,10 @@ mod tests {
     #[test]
     fn undeclared_and_malformed() {
         let l = linter();
-        let got = texts(&l, "x = \"c8fms3\"\ny = c8bms30\nz = c8fms03-c20bre06-e20\n");
+        let got = texts(
+            &l,
+            "x = \"c8fms3\"\ny = c8bms30\nz = c8fms03-c20bre06-e20\n",
+        );
         assert_eq!(got[0].0, "c8fms3");
         assert_eq!(got[0].1, Problem::Malformed);
         assert_eq!(got[0].2[0], "c8fms03");
@@ -532,9 +623,18 @@ mod tests {
         assert_eq!(got[2].2[0], "c8fms03-c20bre06-e15");
         let got = l.scan(b"bucket = \"k8or-backup-bkt-prod-k8d-aws\"");
         assert_eq!(got.len(), 1);
-        assert!(got[0].message.contains("no serial before `-bkt`"), "{}", got[0].message);
-        assert!(got[0].message.contains("`prod` stands where only the environment code may"));
-        let got = texts(&l, "user-input-manifest-data-1607-tbl-k8d-aws flow-44-data-rep-k8d-aws");
+        assert!(
+            got[0].message.contains("no serial before `-bkt`"),
+            "{}",
+            got[0].message
+        );
+        assert!(got[0]
+            .message
+            .contains("`prod` stands where only the environment code may"));
+        let got = texts(
+            &l,
+            "user-input-manifest-data-1607-tbl-k8d-aws flow-44-data-rep-k8d-aws",
+        );
         assert_eq!(got[0].2[0], "user-input-manifest-data-1606-tbl-k8d-aws");
         assert_eq!(got[1].1, Problem::Undeclared);
     }
