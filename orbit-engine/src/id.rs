@@ -1265,10 +1265,20 @@ impl<'a> PhysicalName<'a> {
         }
         if !problems.is_empty() {
             problems.sort_by_key(|p| p.span.start);
+            // Case and separators are the usual slips: offer the spelling that fixes them.
+            let lower = text.to_ascii_lowercase();
+            let sep = kind.separator();
+            let joined: String = lower
+                .chars()
+                .map(|c| if c == '-' || c == '_' { sep } else { c })
+                .collect();
+            let suggestion = [lower, joined]
+                .into_iter()
+                .find(|c| c != text && Self::parse_fast(c).is_some());
             return Err(IdError {
                 kind: K,
                 problems,
-                suggestion: None,
+                suggestion,
             });
         }
         Ok(PhysicalName {
@@ -1460,7 +1470,7 @@ pub fn guess_kind(text: &str) -> IdKind {
         return IdKind::PhysicalName;
     }
     let cidish = |s: &str| s.starts_with('c') && s.len() > 1 && s.as_bytes()[1].is_ascii_digit();
-    if dashes >= 2 && lower.split('-').next().is_some_and(cidish) {
+    if dashes >= 1 && lower.split('-').next().is_some_and(cidish) {
         return IdKind::Pid;
     }
     if cidish(&lower) {
@@ -1593,6 +1603,10 @@ mod tests {
         assert_eq!(p.kind, ResourceKind::Dynamodb);
         let p = PhysicalName::parse("app_image_mql_2003_dtb_k8p_aws").unwrap();
         assert_eq!((p.kind, p.env), (ResourceKind::Mysql, "k8p"));
+        let e = PhysicalName::parse("app-image-mql-2003-dtb-k8d-aws").unwrap_err();
+        assert_eq!(e.suggestion(), Some("app_image_mql_2003_dtb_k8d_aws"));
+        let e = PhysicalName::parse("User-Data-1612-tbl-k8d-aws").unwrap_err();
+        assert_eq!(e.suggestion(), Some("user-data-1612-tbl-k8d-aws"));
         let e = PhysicalName::parse("k8or-backup-bkt-prod-k8d-aws").unwrap_err();
         let msgs: Vec<_> = e.problems().iter().map(|p| p.message.as_str()).collect();
         assert!(msgs[0].contains("no serial before `-bkt`"), "{msgs:?}");
