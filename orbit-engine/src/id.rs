@@ -1274,7 +1274,7 @@ impl<'a> PhysicalName<'a> {
                 .collect();
             let suggestion = [lower, joined]
                 .into_iter()
-                .find(|c| c != text && Self::parse_fast(c).is_some());
+                .find(|c| c != text && PhysicalName::parse_fast(c).is_some());
             return Err(IdError {
                 kind: K,
                 problems,
