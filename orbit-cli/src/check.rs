@@ -41,7 +41,11 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
     if let (Some(p), Some(m)) = (path, manifest) {
         if p != m {
             return Err(Fail::usage(
-                format!("two manifests named: `{}` and `--manifest {}`", p.display(), m.display()),
+                format!(
+                    "two manifests named: `{}` and `--manifest {}`",
+                    p.display(),
+                    m.display()
+                ),
                 "name one of them",
             ));
         }
@@ -97,7 +101,12 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
                 Format::Human => {
                     print!(
                         "{}",
-                        render::all(&checked.diagnostics, &source, &at.shown, common::stdout_style())
+                        render::all(
+                            &checked.diagnostics,
+                            &source,
+                            &at.shown,
+                            common::stdout_style()
+                        )
                     );
                     let n = checked.diagnostics.len();
                     println!("{}: failed — {n} error{}", at.shown, common::plural(n));

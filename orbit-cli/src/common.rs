@@ -162,7 +162,11 @@ pub fn load_at(at: ManifestPath) -> Result<Loaded, Fail> {
                     at.shown,
                     checked.diagnostics.len(),
                     plural(checked.diagnostics.len()),
-                    if checked.diagnostics.len() == 1 { "it" } else { "them" }
+                    if checked.diagnostics.len() == 1 {
+                        "it"
+                    } else {
+                        "them"
+                    }
                 ),
                 Some(format!("`orbit check {}` lists them", at.shown)),
             ))
@@ -186,7 +190,10 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
             println!("{s}");
             Ok(())
         }
-        Err(e) => Err(Fail::usage(format!("cannot write JSON: {e}"), "report this as a bug")),
+        Err(e) => Err(Fail::usage(
+            format!("cannot write JSON: {e}"),
+            "report this as a bug",
+        )),
     }
 }
 
@@ -201,7 +208,13 @@ pub fn ticked(items: &[String]) -> String {
 
 /// An ORB004 diagnostic (no source to show): `error[ORB004]: …`, `--> path`, `= help: …`.
 pub fn unreadable(d: &orbit_engine::Diagnostic, shown: &str) -> String {
-    let mut out = format!("error[{}]: {}\n  --> {shown}\n", d.code, d.message);
+    // A position only when there is one (an invalid byte), not for a missing file.
+    let at = if d.span.start > 0 {
+        format!(":{}:{}", d.line, d.column)
+    } else {
+        String::new()
+    };
+    let mut out = format!("error[{}]: {}\n  --> {shown}{at}\n", d.code, d.message);
     if let Some(h) = &d.help {
         out.push_str(&format!("   = help: {h}\n"));
     }

@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use orbit_engine::id::{self, AnyId, Endpoint, IdKind, Pid, PhysicalName, RepoKind, RepositoryName, Rid};
+use orbit_engine::id::{
+    self, AnyId, Endpoint, IdKind, PhysicalName, Pid, RepoKind, RepositoryName, Rid,
+};
 use orbit_engine::{suggest, Manifest};
 use serde::Serialize;
 
@@ -77,7 +79,20 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
                 let declared = declaration(&mut x, any, m);
                 x.declared = Some(declared);
                 if !declared {
-                    x.nearest = suggest::nearest(text, candidates(m, any.kind()).iter().map(String::as_str), 3);
+                    let mut pool = candidates(m, any.kind());
+                    if let AnyId::PhysicalName(pn) = any {
+                        // The same environment's names first: a typo rarely changes the environment.
+                        let suffix = format!("{}{}", pn.kind.separator(), pn.env);
+                        let same: Vec<String> = pool
+                            .iter()
+                            .filter(|n| n.contains(&suffix))
+                            .cloned()
+                            .collect();
+                        if !same.is_empty() {
+                            pool = same;
+                        }
+                    }
+                    x.nearest = suggest::nearest(text, pool.iter().map(String::as_str), 3);
                     if let Some(n) = next_free(m, any) {
                         x.notes.push(n);
                     }
@@ -99,14 +114,22 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
                 .collect();
             x.suggestion = e.suggestion().map(str::to_string);
             if let Some(m) = m {
-                x.nearest = suggest::nearest(text, candidates(m, e.kind()).iter().map(String::as_str), 3);
+                x.nearest =
+                    suggest::nearest(text, candidates(m, e.kind()).iter().map(String::as_str), 3);
             }
-            x.notes.push(format!("the form of a {} is {}", e.kind().describe(), e.kind().form()));
+            x.notes.push(format!(
+                "the form of a {} is {}",
+                e.kind().describe(),
+                e.kind().form()
+            ));
         }
     }
     match format {
         Format::Json => common::print_json(&x)?,
-        Format::Human => print!("{}", human(&x, loaded.as_ref().map(|l| l.at.shown.as_str()))),
+        Format::Human => print!(
+            "{}",
+            human(&x, loaded.as_ref().map(|l| l.at.shown.as_str()))
+        ),
     }
     if !x.well_formed || x.declared == Some(false) {
         Err(Fail::reported())
@@ -130,8 +153,17 @@ fn human(x: &Explanation, shown: Option<&str>) -> String {
         out.push_str(&format!("  |\n  | {}\n", x.text));
         for p in &x.problems {
             let pad: usize = x.text.get(..p.start).map_or(0, |s| s.chars().count());
-            let width = x.text.get(p.start..p.end).map_or(1, |s| s.chars().count()).max(1);
-            out.push_str(&format!("  | {}{} {}\n", " ".repeat(pad), "^".repeat(width), p.message));
+            let width = x
+                .text
+                .get(p.start..p.end)
+                .map_or(1, |s| s.chars().count())
+                .max(1);
+            out.push_str(&format!(
+                "  | {}{} {}\n",
+                " ".repeat(pad),
+                "^".repeat(width),
+                p.message
+            ));
         }
         out.push_str("  |\n");
         if let Some(s) = &x.suggestion {
@@ -155,7 +187,12 @@ fn human(x: &Explanation, shown: Option<&str>) -> String {
         _ => "well formed".to_string(),
     };
     out.push_str(&format!("{}: {}, {status}\n", x.text, x.kind));
-    let width = x.facts.iter().map(|f| f.label.chars().count()).max().unwrap_or(0);
+    let width = x
+        .facts
+        .iter()
+        .map(|f| f.label.chars().count())
+        .max()
+        .unwrap_or(0);
     for f in &x.facts {
         for (i, line) in f.value.lines().enumerate() {
             let label = if i == 0 { f.label.as_str() } else { "" };
@@ -163,7 +200,10 @@ fn human(x: &Explanation, shown: Option<&str>) -> String {
         }
     }
     if !x.nearest.is_empty() {
-        out.push_str(&format!("  = help: did you mean {}?\n", common::ticked(&x.nearest)));
+        out.push_str(&format!(
+            "  = help: did you mean {}?\n",
+            common::ticked(&x.nearest)
+        ));
     }
     for n in &x.notes {
         out.push_str(&format!("  = note: {n}\n"));
@@ -194,7 +234,7 @@ fn candidates(m: &Manifest, kind: IdKind) -> Vec<String> {
 }
 
 fn step_note(n: u16, step: u16, what: &str) -> String {
-    if n % step == 0 {
+    if n.is_multiple_of(step) {
         format!("a multiple of {step}")
     } else {
         format!("not a multiple of {step}: a reserved slot, usable only by an {what} with `inserted = true`")
@@ -219,7 +259,10 @@ fn region_of(m: Option<&Manifest>, c: u16) -> String {
             ),
             None => "outside every declared region".into(),
         },
-        None => match DEFAULT_REGIONS.iter().find(|(_, a, b)| (*a..=*b).contains(&c)) {
+        None => match DEFAULT_REGIONS
+            .iter()
+            .find(|(_, a, b)| (*a..=*b).contains(&c))
+        {
             Some((k, a, b)) => format!("{k} by the default ranges ({a}–{b})"),
             None => "outside the default region ranges (1–300)".into(),
         },
@@ -229,17 +272,30 @@ fn region_of(m: Option<&Manifest>, c: u16) -> String {
 /// What the text's structure says, manifest or not.
 fn structure(x: &mut Explanation, any: AnyId<'_>, m: Option<&Manifest>) {
     match any {
-        AnyId::Flow(f) => x.fact("flow number", format!("{} ({})", f.0, step_note(f.0, 4, "entry"))),
+        AnyId::Flow(f) => x.fact(
+            "flow number",
+            format!("{} ({})", f.0, step_note(f.0, 4, "entry")),
+        ),
         AnyId::Component(c) => {
-            x.fact("component number", format!("{} ({})", c.0, step_note(c.0, 4, "entry")));
+            x.fact(
+                "component number",
+                format!("{} ({})", c.0, step_note(c.0, 4, "entry")),
+            );
             x.fact("region", region_of(m, c.0));
         }
         AnyId::Mid(mid) => {
             x.fact("component", format!("c{}", mid.component));
-            x.fact("type", format!("{} ({} microservice)", mid.kind.code(), mid.kind.describe()));
+            x.fact(
+                "type",
+                format!("{} ({} microservice)", mid.kind.code(), mid.kind.describe()),
+            );
             x.fact(
                 "identifier",
-                format!("{} ({})", number(mid.number), step_note(mid.number, 3, "entry")),
+                format!(
+                    "{} ({})",
+                    number(mid.number),
+                    step_note(mid.number, 3, "entry")
+                ),
             );
         }
         AnyId::Rid(r) => {
@@ -261,7 +317,10 @@ fn structure(x: &mut Explanation, any: AnyId<'_>, m: Option<&Manifest>) {
         AnyId::PhysicalName(pn) => physical_structure(x, pn),
         AnyId::Repository(r) => {
             x.fact("flow", r.flow.to_string());
-            x.fact("repository", format!("{} ({} repository of the flow)", r.kind, r.kind));
+            x.fact(
+                "repository",
+                format!("{} ({} repository of the flow)", r.kind, r.kind),
+            );
             x.fact("environment", r.env);
             x.fact("cloud", r.cloud);
         }
@@ -269,7 +328,15 @@ fn structure(x: &mut Explanation, any: AnyId<'_>, m: Option<&Manifest>) {
 }
 
 fn physical_structure(x: &mut Explanation, pn: PhysicalName<'_>) {
-    x.fact("kind", format!("{} ({}, suffix `{}`)", pn.kind.as_str(), pn.kind.describe(), pn.kind.suffix()));
+    x.fact(
+        "kind",
+        format!(
+            "{} ({}, suffix `{}`)",
+            pn.kind.as_str(),
+            pn.kind.describe(),
+            pn.kind.suffix()
+        ),
+    );
     x.fact("name", pn.name);
     let splits: Vec<String> = [2usize, 3]
         .iter()
@@ -277,7 +344,8 @@ fn physical_structure(x: &mut Explanation, pn: PhysicalName<'_>) {
         .filter_map(|&k| {
             let (f, n) = pn.serial.split_at(pn.serial.len() - k);
             let n: u16 = n.parse().ok()?;
-            (n > 0 && (k == 2) == (n < 100)).then(|| format!("flow-{f} and identifier {}", number(n)))
+            (n > 0 && (k == 2) == (n < 100))
+                .then(|| format!("flow-{f} and identifier {}", number(n)))
         })
         .collect();
     x.fact(
@@ -325,7 +393,12 @@ fn declaration(x: &mut Explanation, any: AnyId<'_>, m: &Manifest) -> bool {
                 })
                 .collect();
             x.fact("components", comps.join("\n"));
-            let legs: Vec<&str> = m.legs.iter().filter(|l| l.flow == f).map(|l| l.name.as_str()).collect();
+            let legs: Vec<&str> = m
+                .legs
+                .iter()
+                .filter(|l| l.flow == f)
+                .map(|l| l.name.as_str())
+                .collect();
             if !legs.is_empty() {
                 x.fact("legs", legs.join(", "));
             }
@@ -345,12 +418,17 @@ fn declaration(x: &mut Explanation, any: AnyId<'_>, m: &Manifest) -> bool {
             true
         }
         AnyId::Component(c) => {
-            let Some(comp) = m.component(c) else { return false };
+            let Some(comp) = m.component(c) else {
+                return false;
+            };
             x.fact("name", comp.name.clone());
             doc(x, &comp.doc);
             inserted(x, comp.inserted);
             flows_and_blocks(x, m, c);
-            let mids: Vec<String> = m.microservices_of(c).map(|s| format!("{} {}", s.id, s.name)).collect();
+            let mids: Vec<String> = m
+                .microservices_of(c)
+                .map(|s| format!("{} {}", s.id, s.name))
+                .collect();
             if !mids.is_empty() {
                 x.fact("microservices", mids.join("\n"));
             }
@@ -364,7 +442,9 @@ fn declaration(x: &mut Explanation, any: AnyId<'_>, m: &Manifest) -> bool {
             true
         }
         AnyId::Mid(mid) => {
-            let Some(s) = m.microservice(mid) else { return false };
+            let Some(s) = m.microservice(mid) else {
+                return false;
+            };
             x.fact("name", s.name.clone());
             if !s.roles.is_empty() {
                 x.fact("roles", s.roles.join(", "));
@@ -373,7 +453,12 @@ fn declaration(x: &mut Explanation, any: AnyId<'_>, m: &Manifest) -> bool {
             inserted(x, s.inserted);
             component_facts(x, m, mid.component_id());
             steps(x, m, Endpoint::Mid(mid));
-            let events: Vec<&str> = m.events.iter().filter(|e| e.mid == mid).map(|e| e.name.as_str()).collect();
+            let events: Vec<&str> = m
+                .events
+                .iter()
+                .filter(|e| e.mid == mid)
+                .map(|e| e.name.as_str())
+                .collect();
             if !events.is_empty() {
                 x.fact("produces events", events.join(", "));
             }
@@ -387,7 +472,13 @@ fn declaration(x: &mut Explanation, any: AnyId<'_>, m: &Manifest) -> bool {
             };
             x.fact(
                 "resource",
-                format!("{} {} in {} ({})", r.id, r.name, env.code, env.name.as_deref().unwrap_or("")),
+                format!(
+                    "{} {} in {} ({})",
+                    r.id,
+                    r.name,
+                    env.code,
+                    env.name.as_deref().unwrap_or("")
+                ),
             );
             doc(x, &r.doc);
             if let Some(f) = r.flow {
@@ -450,7 +541,10 @@ fn flows_and_blocks(x: &mut Explanation, m: &Manifest, c: id::ComponentId) {
         .flows_of(c)
         .map(|f| {
             let b = f.blocks(c).unwrap_or_default();
-            format!("{} ({}): blocks {}, {}, {}, {}", f.id, f.name, b[0], b[1], b[2], b[3])
+            format!(
+                "{} ({}): blocks {}, {}, {}, {}",
+                f.id, f.name, b[0], b[1], b[2], b[3]
+            )
         })
         .collect();
     if !flows.is_empty() {
@@ -479,8 +573,13 @@ fn steps(x: &mut Explanation, m: &Manifest, e: Endpoint) {
 }
 
 fn resource(x: &mut Explanation, m: &Manifest, rid: Rid) -> bool {
-    let Some(r) = m.resource(rid) else { return false };
-    x.fact("resource kind", format!("{} ({})", r.kind, r.kind.describe()));
+    let Some(r) = m.resource(rid) else {
+        return false;
+    };
+    x.fact(
+        "resource kind",
+        format!("{} ({})", r.kind, r.kind.describe()),
+    );
     x.fact("name", r.name.clone());
     doc(x, &r.doc);
     inserted(x, r.inserted);
@@ -488,7 +587,12 @@ fn resource(x: &mut Explanation, m: &Manifest, rid: Rid) -> bool {
     if let (Some(f), Some(serial)) = (r.flow, r.serial()) {
         x.fact(
             "serial",
-            format!("{serial}: flow number {} then identifier {} ({})", f.0, rid.number_text(), flow_label(m, f)),
+            format!(
+                "{serial}: flow number {} then identifier {} ({})",
+                f.0,
+                rid.number_text(),
+                flow_label(m, f)
+            ),
         );
     }
     let names: Vec<String> = m
@@ -498,7 +602,12 @@ fn resource(x: &mut Explanation, m: &Manifest, rid: Rid) -> bool {
         .collect();
     x.fact("physical names", names.join("\n"));
     steps(x, m, Endpoint::Rid(rid));
-    let events: Vec<&str> = m.events.iter().filter(|e| e.rid == rid).map(|e| e.name.as_str()).collect();
+    let events: Vec<&str> = m
+        .events
+        .iter()
+        .filter(|e| e.rid == rid)
+        .map(|e| e.name.as_str())
+        .collect();
     if !events.is_empty() {
         x.fact("logs events", events.join(", "));
     }
@@ -511,7 +620,12 @@ fn process(x: &mut Explanation, m: &Manifest, pid: Pid) -> bool {
     };
     x.fact(
         "leg",
-        format!("{} ({}), step {step} of {}", leg.name, flow_label(m, leg.flow), leg.parts.len()),
+        format!(
+            "{} ({}), step {step} of {}",
+            leg.name,
+            flow_label(m, leg.flow),
+            leg.parts.len()
+        ),
     );
     doc(x, &part.doc);
     if !part.actions.is_empty() {
@@ -551,15 +665,25 @@ mod tests {
     #[test]
     fn serial_splits() {
         let mut x = Explanation::default();
-        physical_structure(&mut x, PhysicalName::parse("app-image-1206-bkt-k8d-aws").unwrap());
+        physical_structure(
+            &mut x,
+            PhysicalName::parse("app-image-1206-bkt-k8d-aws").unwrap(),
+        );
         let serial = &x.facts.iter().find(|f| f.label == "serial").unwrap().value;
-        assert_eq!(serial, "1206 (flow-12 and identifier 06, or flow-1 and identifier 206)");
+        assert_eq!(
+            serial,
+            "1206 (flow-12 and identifier 06, or flow-1 and identifier 206)"
+        );
     }
 
     #[test]
     fn mid_structure_without_manifest() {
         let mut x = Explanation::default();
-        structure(&mut x, AnyId::Mid("c8fms04".parse::<id::Mid>().unwrap()), None);
+        structure(
+            &mut x,
+            AnyId::Mid("c8fms04".parse::<id::Mid>().unwrap()),
+            None,
+        );
         assert!(x.facts[2].value.contains("reserved slot"), "{:?}", x.facts);
     }
 }

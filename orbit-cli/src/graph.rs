@@ -185,7 +185,9 @@ fn sequence(m: &Manifest, leg: &str) -> Result<Graph, Fail> {
             if !seen.contains(&e) {
                 seen.push(e);
                 let (kind, label) = match e {
-                    Endpoint::Mid(id) => ("microservice", m.microservice(id).map(|s| s.name.clone())),
+                    Endpoint::Mid(id) => {
+                        ("microservice", m.microservice(id).map(|s| s.name.clone()))
+                    }
                     Endpoint::Rid(id) => ("resource", m.resource(id).map(|r| r.name.clone())),
                 };
                 g.nodes.push(Node {
@@ -233,7 +235,12 @@ fn mermaid(g: &Graph) -> String {
     if g.shape == "sequence" {
         out.push_str(&format!("sequenceDiagram\n    title {}\n", mtext(&g.title)));
         for n in &g.nodes {
-            out.push_str(&format!("    participant {} as {}<br/>{}\n", mid(&n.id), n.id, mtext(&n.label)));
+            out.push_str(&format!(
+                "    participant {} as {}<br/>{}\n",
+                mid(&n.id),
+                n.id,
+                mtext(&n.label)
+            ));
         }
         for e in &g.edges {
             out.push_str(&format!(
@@ -258,7 +265,12 @@ fn mermaid(g: &Graph) -> String {
     }
     for e in &g.edges {
         match &e.label {
-            Some(l) => out.push_str(&format!("    {} -->|{}| {}\n", mid(&e.from), mtext(l), mid(&e.to))),
+            Some(l) => out.push_str(&format!(
+                "    {} -->|{}| {}\n",
+                mid(&e.from),
+                mtext(l),
+                mid(&e.to)
+            )),
             None => out.push_str(&format!("    {} --> {}\n", mid(&e.from), mid(&e.to))),
         }
     }
@@ -300,7 +312,12 @@ fn dot(g: &Graph) -> String {
                 i + 1,
                 dtext(l.split(':').next().unwrap_or(l))
             )),
-            Some(l) => out.push_str(&format!("    \"{}\" -> \"{}\" [label=\"{}\"];\n", e.from, e.to, dtext(l))),
+            Some(l) => out.push_str(&format!(
+                "    \"{}\" -> \"{}\" [label=\"{}\"];\n",
+                e.from,
+                e.to,
+                dtext(l)
+            )),
             None => out.push_str(&format!("    \"{}\" -> \"{}\";\n", e.from, e.to)),
         }
     }

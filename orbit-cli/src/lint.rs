@@ -122,7 +122,11 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
             let mut found = linter.scan(&bytes);
             if !found.is_empty() {
                 lint::locate(&bytes, &mut found);
-                let shown = path.strip_prefix("./").unwrap_or(path).display().to_string();
+                let shown = path
+                    .strip_prefix("./")
+                    .unwrap_or(path)
+                    .display()
+                    .to_string();
                 if let Ok(mut v) = results.lock() {
                     v.push((shown, found));
                 }
@@ -166,7 +170,10 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
                 for f in fs {
                     let mut line = format!("{p}:{}:{}: {}", f.line, f.column, f.message);
                     if !f.suggestions.is_empty() {
-                        line.push_str(&format!("; did you mean {}?", common::ticked(&f.suggestions)));
+                        line.push_str(&format!(
+                            "; did you mean {}?",
+                            common::ticked(&f.suggestions)
+                        ));
                     }
                     println!("{line}");
                 }

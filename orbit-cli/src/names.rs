@@ -103,7 +103,11 @@ pub fn run(a: &NamesArgs, manifest: Option<&Path>) -> Outcome {
         }
         if a.kind.is_none_or(|k| k == NameKind::Repository) {
             for f in &m.flows {
-                for repo in m.repositories(f.id).into_iter().filter(|r| r.env == env.code) {
+                for repo in m
+                    .repositories(f.id)
+                    .into_iter()
+                    .filter(|r| r.env == env.code)
+                {
                     rows.push(Row {
                         env: env.code.clone(),
                         kind: "repository",

@@ -222,7 +222,10 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
             kind = "MID";
             id = mid.to_string();
             edits = if a.write {
-                let mut entries = vec![("name", Value::from(required(name, "--name", "the microservice's name")?))];
+                let mut entries = vec![(
+                    "name",
+                    Value::from(required(name, "--name", "the microservice's name")?),
+                )];
                 if !roles.is_empty() {
                     entries.push(("roles", Value::Array(roles.iter().collect::<Array>())));
                 }
@@ -269,7 +272,10 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
                 };
                 let mut entries = vec![
                     ("kind", Value::from(rk.as_str())),
-                    ("name", Value::from(required(name, "--name", "the resource's descriptive name")?)),
+                    (
+                        "name",
+                        Value::from(required(name, "--name", "the resource's descriptive name")?),
+                    ),
                 ];
                 if let Some(d) = doc {
                     entries.push(("doc", Value::from(d.as_str())));
@@ -312,15 +318,26 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
                         "add `--flow flow-N` (a flow with fewer than 8 components)",
                     )
                 })?;
-                let mut entries = vec![("name", Value::from(required(name, "--name", "the component's name")?))];
+                let mut entries = vec![(
+                    "name",
+                    Value::from(required(name, "--name", "the component's name")?),
+                )];
                 if let Some(d) = doc {
                     entries.push(("doc", Value::from(d.as_str())));
                 }
-                appends.push((vec!["flow".into(), f.to_string()], "components", Value::from(id.as_str())));
+                appends.push((
+                    vec!["flow".into(), f.to_string()],
+                    "components",
+                    Value::from(id.as_str()),
+                ));
                 vec![Edit::Table {
                     family: "component",
                     key: id.clone(),
-                    anchor: m.components.iter().filter(|x| x.id < c).last().map(|x| x.id.to_string()),
+                    anchor: m
+                        .components
+                        .iter()
+                        .rfind(|x| x.id < c)
+                        .map(|x| x.id.to_string()),
                     entries,
                 }]
             } else {
@@ -336,7 +353,10 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
             kind = "flow";
             id = f.to_string();
             edits = if a.write {
-                let mut entries = vec![("name", Value::from(required(name, "--name", "the flow's name")?))];
+                let mut entries = vec![(
+                    "name",
+                    Value::from(required(name, "--name", "the flow's name")?),
+                )];
                 if let Some(d) = doc {
                     entries.push(("doc", Value::from(d.as_str())));
                 }
@@ -379,7 +399,11 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
                         if !actions.is_empty() {
                             part.insert("actions", Value::Array(actions.iter().collect::<Array>()));
                         }
-                        appends.push((vec!["leg".into(), leg.clone()], "parts", Value::InlineTable(part)));
+                        appends.push((
+                            vec!["leg".into(), leg.clone()],
+                            "parts",
+                            Value::InlineTable(part),
+                        ));
                     }
                 }
                 (None, None) if !a.write => {
@@ -491,7 +515,12 @@ fn write(l: &Loaded, edits: &[Edit], appends: &[(Vec<String>, &'static str, Valu
     if !checked.diagnostics.is_empty() {
         eprint!(
             "{}",
-            render::all(&checked.diagnostics, &text, &l.at.shown, common::stderr_style())
+            render::all(
+                &checked.diagnostics,
+                &text,
+                &l.at.shown,
+                common::stderr_style()
+            )
         );
         return Err(Fail::finding(
             format!(
@@ -516,10 +545,24 @@ fn write(l: &Loaded, edits: &[Edit], appends: &[(Vec<String>, &'static str, Valu
 fn append(arr: &mut Array, mut value: Value) {
     let len = arr.len();
     if let Some(last) = arr.iter().last() {
-        let prefix = last.decor().prefix().and_then(|p| p.as_str()).unwrap_or(" ");
+        let prefix = last
+            .decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or(" ");
         // The first element of a one-line array has no leading space; the others do.
-        let prefix = if len == 1 && !prefix.contains('\n') { " " } else { prefix }.to_string();
-        let suffix = last.decor().suffix().and_then(|p| p.as_str()).unwrap_or("").to_string();
+        let prefix = if len == 1 && !prefix.contains('\n') {
+            " "
+        } else {
+            prefix
+        }
+        .to_string();
+        let suffix = last
+            .decor()
+            .suffix()
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_string();
         value.decor_mut().set_prefix(prefix);
         value.decor_mut().set_suffix(suffix);
     }

@@ -46,8 +46,12 @@ fn key_schema(table: &str, key: &str) -> Option<Value> {
             v["description"] = json!("The cloud code ending every physical name, e.g. \"aws\".");
             v
         }
-        ("orbit", "repository_owner") => text("Owner of the flow repositories, e.g. \"k8or-orbit-aws\"."),
-        ("orbit", "repository_branch") => text("Branch the repository URLs point at, e.g. \"k8or-dev\"."),
+        ("orbit", "repository_owner") => {
+            text("Owner of the flow repositories, e.g. \"k8or-orbit-aws\".")
+        }
+        ("orbit", "repository_branch") => {
+            text("Branch the repository URLs point at, e.g. \"k8or-dev\".")
+        }
         ("orbit", "retired") => json!({
             "type": "array",
             "items": pattern(endpoint()),
@@ -73,7 +77,9 @@ fn key_schema(table: &str, key: &str) -> Option<Value> {
         }),
         ("component", "name") => text("e.g. \"ChartStore data\"."),
         ("microservice", "name") => text("e.g. \"Portal Search Logic\"."),
-        ("microservice", "roles") => strings("Functions it serves, e.g. [\"search\", \"transfer\"]."),
+        ("microservice", "roles") => {
+            strings("Functions it serves, e.g. [\"search\", \"transfer\"].")
+        }
         ("resource", "kind") => json!({
             "enum": ["dynamodb", "s3", "mysql"],
             "description": "DynamoDB table (-tbl-), S3 bucket (-bkt-) or MySQL database (_dtb_)."
@@ -85,7 +91,9 @@ fn key_schema(table: &str, key: &str) -> Option<Value> {
         }),
         ("resource", "flow") => {
             let mut v = pattern(format!("flow-{GROUP}"));
-            v["description"] = json!("The flow whose number starts the serial, when several flows list the component.");
+            v["description"] = json!(
+                "The flow whose number starts the serial, when several flows list the component."
+            );
             v
         }
         ("leg", "flow") => {
@@ -145,7 +153,8 @@ fn required(table: &str) -> &'static [&'static str] {
 fn object(table: &str, allowed: &[&str], description: &str) -> Result<Value, String> {
     let mut props = Map::new();
     for k in allowed {
-        let v = key_schema(table, k).ok_or_else(|| format!("no schema for key `{k}` of `{table}`"))?;
+        let v =
+            key_schema(table, k).ok_or_else(|| format!("no schema for key `{k}` of `{table}`"))?;
         props.insert((*k).to_string(), v);
     }
     Ok(json!({
@@ -169,28 +178,106 @@ fn id_keyed(definition: &str, key_pattern: String, description: &str) -> Value {
 /// The schema.
 pub fn generate() -> Result<Value, String> {
     let mut defs = Map::new();
-    defs.insert("orbit".into(), object("orbit", keys::ORBIT, "The application and its cloud.")?);
-    defs.insert("environment".into(), object("environment", keys::ENVIRONMENT, "An environment; its key is the code used in names (k8d, k8t, k8s, k8p).")?);
-    defs.insert("region".into(), object("region", keys::REGION, "A range of component numbers.")?);
-    defs.insert("flow".into(), object("flow", keys::FLOW, "A flow: at most 8 components, in block order.")?);
-    defs.insert("component".into(), object("component", keys::COMPONENT, "A component.")?);
-    defs.insert("microservice".into(), object("microservice", keys::MICROSERVICE, "A microservice; its key is its MID.")?);
-    defs.insert("resource".into(), object("resource", keys::RESOURCE, "A backend resource; its key is its RID.")?);
-    defs.insert("leg".into(), object("leg", keys::LEG, "A leg: process steps in execution order.")?);
-    defs.insert("part".into(), object("part", keys::PART, "One step of a leg.")?);
-    defs.insert("event".into(), object("event", keys::EVENT, "An event logged by a microservice to a resource.")?);
+    defs.insert(
+        "orbit".into(),
+        object("orbit", keys::ORBIT, "The application and its cloud.")?,
+    );
+    defs.insert(
+        "environment".into(),
+        object(
+            "environment",
+            keys::ENVIRONMENT,
+            "An environment; its key is the code used in names (k8d, k8t, k8s, k8p).",
+        )?,
+    );
+    defs.insert(
+        "region".into(),
+        object("region", keys::REGION, "A range of component numbers.")?,
+    );
+    defs.insert(
+        "flow".into(),
+        object(
+            "flow",
+            keys::FLOW,
+            "A flow: at most 8 components, in block order.",
+        )?,
+    );
+    defs.insert(
+        "component".into(),
+        object("component", keys::COMPONENT, "A component.")?,
+    );
+    defs.insert(
+        "microservice".into(),
+        object(
+            "microservice",
+            keys::MICROSERVICE,
+            "A microservice; its key is its MID.",
+        )?,
+    );
+    defs.insert(
+        "resource".into(),
+        object(
+            "resource",
+            keys::RESOURCE,
+            "A backend resource; its key is its RID.",
+        )?,
+    );
+    defs.insert(
+        "leg".into(),
+        object("leg", keys::LEG, "A leg: process steps in execution order.")?,
+    );
+    defs.insert(
+        "part".into(),
+        object("part", keys::PART, "One step of a leg.")?,
+    );
+    defs.insert(
+        "event".into(),
+        object(
+            "event",
+            keys::EVENT,
+            "An event logged by a microservice to a resource.",
+        )?,
+    );
     let mut props = Map::new();
     for t in keys::ROOT {
         let v = match *t {
             "orbit" => json!({ "$ref": "#/definitions/orbit" }),
             "environment" => id_keyed("environment", "[a-z0-9]+".into(), "Environments by code."),
-            "region" => id_keyed("region", KEBAB[1..KEBAB.len() - 1].into(), "Regions by key."),
-            "flow" => id_keyed("flow", format!("flow-{GROUP}"), "Flows by id: flow-N, N a multiple of 4."),
-            "component" => id_keyed("component", format!("c{GROUP}"), "Components by id: cN, N a multiple of 4."),
-            "microservice" => id_keyed("microservice", format!("c{GROUP}[fb]ms{NUMBER}"), "Microservices by MID."),
-            "resource" => id_keyed("resource", format!("c{GROUP}bre{NUMBER}"), "Resources by RID."),
-            "leg" => id_keyed("leg", KEBAB[1..KEBAB.len() - 1].into(), "Legs by kebab-case name."),
-            "event" => id_keyed("event", KEBAB[1..KEBAB.len() - 1].into(), "Events by kebab-case name."),
+            "region" => id_keyed(
+                "region",
+                KEBAB[1..KEBAB.len() - 1].into(),
+                "Regions by key.",
+            ),
+            "flow" => id_keyed(
+                "flow",
+                format!("flow-{GROUP}"),
+                "Flows by id: flow-N, N a multiple of 4.",
+            ),
+            "component" => id_keyed(
+                "component",
+                format!("c{GROUP}"),
+                "Components by id: cN, N a multiple of 4.",
+            ),
+            "microservice" => id_keyed(
+                "microservice",
+                format!("c{GROUP}[fb]ms{NUMBER}"),
+                "Microservices by MID.",
+            ),
+            "resource" => id_keyed(
+                "resource",
+                format!("c{GROUP}bre{NUMBER}"),
+                "Resources by RID.",
+            ),
+            "leg" => id_keyed(
+                "leg",
+                KEBAB[1..KEBAB.len() - 1].into(),
+                "Legs by kebab-case name.",
+            ),
+            "event" => id_keyed(
+                "event",
+                KEBAB[1..KEBAB.len() - 1].into(),
+                "Events by kebab-case name.",
+            ),
             other => return Err(format!("no schema for table `{other}`")),
         };
         props.insert((*t).to_string(), v);
@@ -223,7 +310,10 @@ pub fn run() -> Outcome {
             print!("{s}");
             Ok(())
         }
-        Err(e) => Err(Fail::usage(format!("cannot generate the schema: {e}"), "report this as a bug")),
+        Err(e) => Err(Fail::usage(
+            format!("cannot generate the schema: {e}"),
+            "report this as a bug",
+        )),
     }
 }
 
