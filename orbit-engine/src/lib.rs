@@ -39,11 +39,14 @@
 
 pub mod diag;
 pub mod id;
+pub mod lookup;
 
 #[cfg(feature = "manifest")]
-mod check;
-#[cfg(feature = "manifest")]
 pub mod alloc;
+#[cfg(feature = "manifest")]
+mod check;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 #[cfg(feature = "lint")]
 pub mod lint;
 #[cfg(feature = "manifest")]

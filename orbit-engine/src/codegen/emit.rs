@@ -1,0 +1,1998 @@
+//! The model → Rust items of SPEC §5.
+//!
+//! Every list is emitted in the model's canonical order; look-up tables are sorted by the keys
+//! of [`crate::lookup`]. Nothing here iterates a hash map, so one manifest gives one output.
+//! Everything generated is linear in the number of ids: arrays indexed by the variant, sorted
+//! tables searched by binary search, no `match` over pairs of ids.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, ToTokens};
+
+use super::names::{constant, ident, snake, variant};
+use super::Options;
+use crate::id::{
+    self, ComponentId, Endpoint, FlowId, Mid, RepoKind, ResourceKind, Rid, ServiceKind,
+};
+use crate::lookup;
+use crate::model::{self, Manifest};
+
+/// The sound subset of a (possibly invalid) model that can be emitted without dangling
+/// references: every emitted item refers only to emitted items.
+pub(super) struct Sound<'m> {
+    pub m: &'m Manifest,
+    pub regions: Vec<&'m model::Region>,
+    pub flows: Vec<&'m model::Flow>,
+    pub components: Vec<&'m model::Component>,
+    pub mids: Vec<&'m model::Microservice>,
+    pub rids: Vec<(&'m model::Resource, FlowId)>,
+    pub legs: Vec<(&'m model::Leg, Vec<&'m model::Part>)>,
+    pub events: Vec<&'m model::Event>,
+    pub envs: Vec<&'m model::Environment>,
+    comp_ix: BTreeMap<ComponentId, usize>,
+    flow_ix: BTreeMap<FlowId, usize>,
+    region_ix: BTreeMap<String, usize>,
+    region_variants: Vec<String>,
+}
+
+impl<'m> Sound<'m> {
+    pub fn new(m: &'m Manifest) -> Self {
+        let regions: Vec<_> = m.regions.iter().collect();
+        let region_ix = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.clone(), i))
+            .collect();
+        let flows: Vec<_> = m.flows.iter().collect();
+        let flow_ix: BTreeMap<FlowId, usize> =
+            flows.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
+        let components: Vec<_> = m
+            .components
+            .iter()
+            .filter(|c| m.region_of(c.id).is_some())
+            .collect();
+        let comp_ix: BTreeMap<ComponentId, usize> = components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id, i))
+            .collect();
+        let mids: Vec<_> = m
+            .microservices
+            .iter()
+            .filter(|s| comp_ix.contains_key(&s.id.component_id()))
+            .collect();
+        let mid_ix: BTreeMap<Mid, usize> =
+            mids.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let rids: Vec<_> = m
+            .resources
+            .iter()
+            .filter(|r| comp_ix.contains_key(&r.id.component_id()))
+            .filter_map(|r| Some((r, r.flow.filter(|f| flow_ix.contains_key(f))?)))
+            .collect();
+        let rid_ix: BTreeMap<Rid, usize> =
+            rids.iter().enumerate().map(|(i, r)| (r.0.id, i)).collect();
+        let has = |e: Endpoint| match e {
+            Endpoint::Mid(x) => mid_ix.contains_key(&x),
+            Endpoint::Rid(x) => rid_ix.contains_key(&x),
+        };
+        let mut seen = BTreeSet::new();
+        let legs: Vec<_> = m
+            .legs
+            .iter()
+            .filter(|l| flow_ix.contains_key(&l.flow))
+            .map(|l| {
+                let parts = l
+                    .parts
+                    .iter()
+                    .filter(|p| has(p.pid.start) && has(p.pid.end) && seen.insert(p.pid))
+                    .collect();
+                (l, parts)
+            })
+            .collect();
+        let events = m
+            .events
+            .iter()
+            .filter(|e| mid_ix.contains_key(&e.mid) && rid_ix.contains_key(&e.rid))
+            .collect();
+        let mut used = BTreeSet::new();
+        let region_variants = regions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let v = variant(&r.key);
+                if used.insert(v.clone()) {
+                    v
+                } else {
+                    format!("{v}_{i}")
+                }
+            })
+            .collect();
+        Sound {
+            m,
+            region_variants,
+            regions,
+            flows,
+            components,
+            mids,
+            rids,
+            legs,
+            events,
+            envs: m.environments.iter().collect(),
+            comp_ix,
+            flow_ix,
+            region_ix,
+        }
+    }
+
+    fn processes(&self) -> impl Iterator<Item = (usize, usize, &'m model::Part)> + '_ {
+        self.legs
+            .iter()
+            .enumerate()
+            .flat_map(|(li, (_, parts))| parts.iter().enumerate().map(move |(pi, p)| (li, pi, *p)))
+    }
+
+    fn physical(&self, r: &model::Resource, flow: FlowId, env: &str) -> String {
+        id::physical_name(
+            r.kind,
+            &r.name,
+            &id::serial(flow, r.id),
+            env,
+            &self.m.orbit.cloud,
+        )
+    }
+}
+
+fn lit(s: &str) -> Literal {
+    Literal::string(s)
+}
+
+fn doc(s: &str) -> TokenStream {
+    let l = lit(s);
+    quote!(#[doc = #l])
+}
+
+fn idx(i: usize) -> Literal {
+    Literal::u32_unsuffixed(i as u32)
+}
+
+fn strs<'a>(items: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let l = items.into_iter().map(lit);
+    quote!(&[#(#l),*])
+}
+
+fn list_code(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One closed enum of SPEC §5 with `ALL`, `as_str`, `Display`, `FromStr` and serde.
+struct Closed<'a> {
+    name: &'a str,
+    what: &'a str,
+    doc: String,
+    variants: Vec<(String, String)>, // (variant, one-line doc)
+    ids: Vec<String>,
+    parse: TokenStream,
+}
+
+fn closed(c: Closed<'_>, core: &TokenStream) -> TokenStream {
+    let name = ident(c.name, Span::call_site());
+    let d = doc(&c.doc);
+    let vdefs = c.variants.iter().map(|(v, vd)| {
+        let v = ident(v, Span::call_site());
+        let vd = doc(vd);
+        quote!(#vd #v,)
+    });
+    let all = c.variants.iter().map(|(v, _)| {
+        let v = ident(v, Span::call_site());
+        quote!(#name::#v)
+    });
+    let ids = strs(c.ids.iter().map(String::as_str));
+    let what = lit(c.what);
+    let all_doc = doc(&format!("Every declared {}, in canonical order.", c.what));
+    let as_str_body = if c.variants.is_empty() {
+        quote!(match self {})
+    } else {
+        quote!(Self::__IDS[self as usize])
+    };
+    let parse = c.parse;
+    quote! {
+        #d
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[allow(non_camel_case_types)]
+        pub enum #name { #(#vdefs)* }
+
+        impl #name {
+            #all_doc
+            pub const ALL: &'static [#name] = &[#(#all),*];
+            #[doc(hidden)]
+            pub const __IDS: &'static [&'static str] = #ids;
+            /// What this enum names, for messages: `"MID"`, `"flow"` …
+            pub const KIND: &'static str = #what;
+            /// The canonical text, as written in the manifest.
+            pub const fn as_str(self) -> &'static str {
+                #as_str_body
+            }
+        }
+
+        impl ::core::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for #name {
+            type Err = #core::ParseIdError;
+            /// Parses the canonical text; the error names the nearest declared ids.
+            fn from_str(text: &str) -> ::core::result::Result<Self, #core::ParseIdError> {
+                #parse
+            }
+        }
+
+        #core::__private::impl_serde!(#name);
+    }
+}
+
+/// A `#[doc(hidden)] const` array with one value per variant, and an accessor.
+fn table(
+    method: &str,
+    method_doc: &str,
+    ty: TokenStream,
+    values: Vec<TokenStream>,
+    empty: bool,
+) -> TokenStream {
+    let m = ident(method, Span::call_site());
+    let t = ident(
+        &format!("__{}", method.to_ascii_uppercase()),
+        Span::call_site(),
+    );
+    let d = doc(method_doc);
+    let body = if empty {
+        quote!(match self {})
+    } else {
+        quote!(Self::#t[self as usize])
+    };
+    quote! {
+        #[doc(hidden)]
+        pub const #t: &'static [#ty] = &[#(#values),*];
+        #d
+        pub const fn #m(self) -> #ty { #body }
+    }
+}
+
+fn keyed_index(mut keys: Vec<(u64, usize)>) -> TokenStream {
+    keys.sort_unstable();
+    let k = keys.iter().map(|(k, i)| {
+        let k = Literal::u64_unsuffixed(*k);
+        let i = idx(*i);
+        quote!((#k, #i))
+    });
+    quote!(&[#(#k),*])
+}
+
+fn named_index(mut names: Vec<(String, usize)>) -> TokenStream {
+    names.sort();
+    let k = names.iter().map(|(k, i)| {
+        let k = lit(k);
+        let i = idx(*i);
+        quote!((#k, #i))
+    });
+    quote!(&[#(#k),*])
+}
+
+fn parse_keyed(
+    core: &TokenStream,
+    ty: TokenStream,
+    key: TokenStream,
+    index: TokenStream,
+) -> TokenStream {
+    quote! {
+        const INDEX: &[(u64, u32)] = #index;
+        #core::__private::parse_keyed::<Self, #ty>(text, Self::KIND, #key, INDEX, Self::ALL, Self::__IDS)
+    }
+}
+
+fn parse_named(core: &TokenStream, index: TokenStream) -> TokenStream {
+    quote! {
+        const INDEX: &[(&str, u32)] = #index;
+        #core::__private::parse_named(text, Self::KIND, INDEX, Self::ALL, Self::__IDS)
+    }
+}
+
+fn mid_lit(core: &TokenStream, m: Mid) -> TokenStream {
+    let c = m.component;
+    let n = m.number;
+    let k = match m.kind {
+        ServiceKind::Frontend => quote!(Frontend),
+        ServiceKind::Backend => quote!(Backend),
+    };
+    quote!(#core::__private::Mid { component: #c, kind: #core::__private::ServiceKind::#k, number: #n })
+}
+
+fn rid_lit(core: &TokenStream, r: Rid) -> TokenStream {
+    let c = r.component;
+    let n = r.number;
+    quote!(#core::__private::Rid { component: #c, number: #n })
+}
+
+fn endpoint_lit(core: &TokenStream, e: Endpoint) -> TokenStream {
+    match e {
+        Endpoint::Mid(m) => {
+            let m = mid_lit(core, m);
+            quote!(#core::__private::Endpoint::Mid(#m))
+        }
+        Endpoint::Rid(r) => {
+            let r = rid_lit(core, r);
+            quote!(#core::__private::Endpoint::Rid(#r))
+        }
+    }
+}
+
+fn kind_lit(core: &TokenStream, k: ResourceKind) -> TokenStream {
+    match k {
+        ResourceKind::Dynamodb => quote!(#core::__private::ResourceKind::Dynamodb),
+        ResourceKind::S3 => quote!(#core::__private::ResourceKind::S3),
+        ResourceKind::Mysql => quote!(#core::__private::ResourceKind::Mysql),
+    }
+}
+
+fn repo_kind_lit(core: &TokenStream, k: RepoKind) -> TokenStream {
+    let v = ident(&format!("{k:?}"), Span::call_site());
+    quote!(#core::__private::RepoKind::#v)
+}
+
+fn flow_variant(f: FlowId) -> String {
+    format!("Flow{}", f.0)
+}
+
+fn comp_variant(c: ComponentId) -> String {
+    format!("C{}", c.0)
+}
+
+fn opt_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => {
+            let l = lit(s);
+            quote!(::core::option::Option::Some(#l))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+impl Sound<'_> {
+    fn flow_path(&self, f: FlowId) -> TokenStream {
+        let v = ident(&flow_variant(f), Span::call_site());
+        quote!(Flow::#v)
+    }
+    fn comp_path(&self, c: ComponentId) -> TokenStream {
+        let v = ident(&comp_variant(c), Span::call_site());
+        quote!(Component::#v)
+    }
+    fn mid_path(&self, m: Mid) -> TokenStream {
+        let v = ident(&variant(&m.to_string()), Span::call_site());
+        quote!(Microservice::#v)
+    }
+    fn rid_path(&self, r: Rid) -> TokenStream {
+        let v = ident(&variant(&r.to_string()), Span::call_site());
+        quote!(Resource::#v)
+    }
+    fn end_path(&self, e: Endpoint) -> TokenStream {
+        match e {
+            Endpoint::Mid(m) => {
+                let p = self.mid_path(m);
+                quote!(ProcessEnd::Microservice(#p))
+            }
+            Endpoint::Rid(r) => {
+                let p = self.rid_path(r);
+                quote!(ProcessEnd::Resource(#p))
+            }
+        }
+    }
+    fn region_of(&self, c: ComponentId) -> Option<&model::Region> {
+        self.m.region_of(c)
+    }
+    fn flow_name(&self, f: FlowId) -> String {
+        self.flow_ix
+            .get(&f)
+            .map(|&i| self.flows[i].name.clone())
+            .unwrap_or_default()
+    }
+    fn comp_name(&self, c: ComponentId) -> String {
+        self.comp_ix
+            .get(&c)
+            .map(|&i| self.components[i].name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Facts about a component in its flows: "flow `flow-4` (Portal), blocks 15, 18, 21, 24".
+    fn placement(&self, c: ComponentId) -> Vec<String> {
+        self.flows
+            .iter()
+            .filter_map(|f| {
+                let b = f.blocks(c)?;
+                Some(format!(
+                    "[`{}`] ({}): blocks {}, {}, {}, {}",
+                    constant(&f.id.to_string()),
+                    f.name,
+                    b[0],
+                    b[1],
+                    b[2],
+                    b[3]
+                ))
+            })
+            .collect()
+    }
+
+    fn region_line(&self, c: ComponentId) -> String {
+        match self.region_of(c) {
+            Some(r) => format!(
+                "{} (`{}`, components {}–{})",
+                r.name,
+                r.key,
+                r.components.start(),
+                r.components.end()
+            ),
+            None => "none".into(),
+        }
+    }
+}
+
+/// The items of the `ids` module.
+pub(super) fn module(s: &Sound<'_>, opts: &Options) -> TokenStream {
+    let core = &opts.core_path();
+    let mut out = TokenStream::new();
+    out.extend(orbit_items(s));
+    out.extend(environments(s, core));
+    out.extend(regions(s, core));
+    out.extend(flows(s, core));
+    out.extend(components(s, core));
+    out.extend(microservices(s, core));
+    out.extend(resources(s, core));
+    out.extend(processes(s, core));
+    out.extend(legs(s, core));
+    out.extend(events(s, core));
+    out.extend(env_modules(s));
+    out.extend(event_types(s, core));
+    out
+}
+
+fn orbit_items(s: &Sound<'_>) -> TokenStream {
+    let o = &s.m.orbit;
+    let name = lit(&o.name);
+    let cloud = lit(&o.cloud);
+    let owner = opt_str(o.repository_owner.as_deref());
+    let branch = opt_str(o.repository_branch.as_deref());
+    let d = doc(&format!(
+        "The `[orbit]` table of the manifest: {} on `{}`.",
+        o.name, o.cloud
+    ));
+    quote! {
+        #d
+        pub mod orbit {
+            /// The application's name.
+            pub const NAME: &str = #name;
+            /// The cloud code at the end of every physical and repository name.
+            pub const CLOUD: &str = #cloud;
+            /// The owner of the flow repositories.
+            pub const REPOSITORY_OWNER: ::core::option::Option<&str> = #owner;
+            /// The branch repository URLs point at.
+            pub const REPOSITORY_BRANCH: ::core::option::Option<&str> = #branch;
+        }
+    }
+}
+
+fn environments(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .envs
+        .iter()
+        .map(|e| {
+            (
+                variant(&e.code),
+                format!(
+                    "`{}`: {}.",
+                    e.code,
+                    e.name.as_deref().unwrap_or("(no name)")
+                ),
+            )
+        })
+        .collect();
+    let ids: Vec<String> = s.envs.iter().map(|e| e.code.clone()).collect();
+    let index = named_index(
+        ids.iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, c)| (c, i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Environment",
+            what: "environment",
+            doc: format!(
+                "The environments of the manifest ({}): the `<env>` part of every physical and repository name.",
+                list_code(&ids)
+            ),
+            variants,
+            ids,
+            parse: parse_named(core, index),
+        },
+        core,
+    );
+    let empty = s.envs.is_empty();
+    let names = s.envs.iter().map(|e| opt_str(e.name.as_deref())).collect();
+    let docs = s.envs.iter().map(|e| opt_str(e.doc.as_deref())).collect();
+    let name = table(
+        "name",
+        "The environment's name: \"development\".",
+        quote!(::core::option::Option<&'static str>),
+        names,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the environment.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    t.extend(quote! {
+        impl Environment {
+            /// The environment code (`k8d`); the same as [`Environment::as_str`].
+            pub const fn code(self) -> &'static str { self.as_str() }
+            #name
+            #docs
+        }
+    });
+    t
+}
+
+fn regions(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .regions
+        .iter()
+        .zip(&s.region_variants)
+        .map(|(r, v)| {
+            (
+                v.clone(),
+                format!(
+                    "`{}`: {}, components {}–{}.",
+                    r.key,
+                    r.name,
+                    r.components.start(),
+                    r.components.end()
+                ),
+            )
+        })
+        .collect();
+    let ids: Vec<String> = s.regions.iter().map(|r| r.key.clone()).collect();
+    let index = named_index(
+        ids.iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, c)| (c, i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Region",
+            what: "region",
+            doc: "The regions of the manifest: each holds a range of component numbers.".into(),
+            variants,
+            ids,
+            parse: parse_named(core, index),
+        },
+        core,
+    );
+    let empty = s.regions.is_empty();
+    let names = s
+        .regions
+        .iter()
+        .map(|r| lit(&r.name).into_token_stream())
+        .collect();
+    let ranges = s
+        .regions
+        .iter()
+        .map(|r| {
+            let (a, b) = (*r.components.start(), *r.components.end());
+            quote!((#a, #b))
+        })
+        .collect();
+    let docs = s
+        .regions
+        .iter()
+        .map(|r| opt_str(r.doc.as_deref()))
+        .collect();
+    let name = table(
+        "name",
+        "The region's name: \"N. Virginia\".",
+        quote!(&'static str),
+        names,
+        empty,
+    );
+    let range = table(
+        "components",
+        "The inclusive range of component numbers: `(1, 100)`.",
+        quote!((u16, u16)),
+        ranges,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the region.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    t.extend(quote!(impl Region { #name #range #docs }));
+    t
+}
+
+fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .flows
+        .iter()
+        .map(|f| (flow_variant(f.id), format!("`{}`: {}.", f.id, f.name)))
+        .collect();
+    let ids: Vec<String> = s.flows.iter().map(|f| f.id.to_string()).collect();
+    let index = keyed_index(
+        s.flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (u64::from(f.id.0), i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Flow",
+            what: "flow",
+            doc: "The flows of the manifest, by number.".into(),
+            variants,
+            ids,
+            parse: parse_keyed(
+                core,
+                quote!(#core::__private::FlowId),
+                quote!(|f| u64::from(f.0)),
+                index,
+            ),
+        },
+        core,
+    );
+    let empty = s.flows.is_empty();
+    let idl = s
+        .flows
+        .iter()
+        .map(|f| {
+            let n = f.id.0;
+            quote!(#core::__private::FlowId(#n))
+        })
+        .collect();
+    let names = s
+        .flows
+        .iter()
+        .map(|f| lit(&f.name).into_token_stream())
+        .collect();
+    let docs = s.flows.iter().map(|f| opt_str(f.doc.as_deref())).collect();
+    let comps = s
+        .flows
+        .iter()
+        .map(|f| {
+            let c = f
+                .components
+                .iter()
+                .filter(|c| s.comp_ix.contains_key(c))
+                .map(|&c| s.comp_path(c));
+            quote!(&[#(#c),*])
+        })
+        .collect();
+    let legs = s
+        .flows
+        .iter()
+        .map(|f| {
+            let l = s.legs.iter().filter(|(l, _)| l.flow == f.id).map(|(l, _)| {
+                let v = ident(&variant(&l.name), Span::call_site());
+                quote!(Leg::#v)
+            });
+            quote!(&[#(#l),*])
+        })
+        .collect();
+    let repos = s
+        .flows
+        .iter()
+        .map(|f| {
+            let fp = s.flow_path(f.id);
+            let r = s.m.repositories(f.id).into_iter().filter_map(|r| {
+                let k = repo_kind_lit(core, r.kind);
+                let env = ident(&variant(&r.env), Span::call_site());
+                let name = lit(&r.name);
+                let url = opt_str(r.url.as_deref());
+                s.envs.iter().any(|e| e.code == r.env).then(|| {
+                    quote!(Repository { flow: #fp, kind: #k, env: Environment::#env, name: #name, url: #url })
+                })
+            });
+            quote!(&[#(#r),*])
+        })
+        .collect();
+    let id = table(
+        "id",
+        "The parsed flow id.",
+        quote!(#core::__private::FlowId),
+        idl,
+        empty,
+    );
+    let name = table(
+        "name",
+        "The flow's name: \"ChartStore\".",
+        quote!(&'static str),
+        names,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the flow.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    let comps = table(
+        "components",
+        "The flow's components in order; the order fixes their blocks.",
+        quote!(&'static [Component]),
+        comps,
+        empty,
+    );
+    let legs = table(
+        "legs",
+        "The legs of the flow, as declared.",
+        quote!(&'static [Leg]),
+        legs,
+        empty,
+    );
+    let repos = table(
+        "repositories",
+        "The six flow repositories in every environment (kind by kind, environments as declared).",
+        quote!(&'static [Repository]),
+        repos,
+        empty,
+    );
+    t.extend(quote! {
+        impl Flow {
+            #id
+            /// The flow number (16 for `flow-16`).
+            pub const fn number(self) -> u16 { self.id().0 }
+            #name
+            #docs
+            #comps
+            #legs
+            #repos
+            /// The repository of one kind in one environment.
+            pub fn repository(self, kind: #core::__private::RepoKind, env: Environment) -> ::core::option::Option<&'static Repository> {
+                self.repositories().iter().find(|r| r.kind == kind && r.env == env)
+            }
+        }
+
+        /// A flow repository in one environment: `flow-4-infrastructure-rep-k8d-aws`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct Repository {
+            /// The flow.
+            pub flow: Flow,
+            /// Which of the six kinds.
+            pub kind: #core::__private::RepoKind,
+            /// The environment.
+            pub env: Environment,
+            /// `flow-4-infrastructure-rep-k8d-aws`.
+            pub name: &'static str,
+            /// `https://github.com/<owner>/<name>/tree/<branch>`, when the manifest names an owner.
+            pub url: ::core::option::Option<&'static str>,
+        }
+    });
+    for f in &s.flows {
+        let c = ident(&constant(&f.id.to_string()), Span::call_site());
+        let p = s.flow_path(f.id);
+        let comps: Vec<String> = f
+            .components
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let b = id::blocks(k as u8 + 1);
+                format!(
+                    "[`{}`] {} (blocks {}, {}, {}, {})",
+                    comp_variant(*c),
+                    s.comp_name(*c),
+                    b[0],
+                    b[1],
+                    b[2],
+                    b[3]
+                )
+            })
+            .collect();
+        let mut d = format!("`{}`: **{}**", f.id, f.name);
+        if f.inserted {
+            d.push_str(" (inserted in a reserved slot)");
+        }
+        d.push_str(".\n\n");
+        if let Some(x) = &f.doc {
+            let _ = write!(d, "{x}\n\n");
+        }
+        let _ = writeln!(d, "- Components in order: {}", comps.join("; "));
+        let legs: Vec<String> = s
+            .legs
+            .iter()
+            .filter(|(l, _)| l.flow == f.id)
+            .map(|(l, _)| format!("[`{}`]", constant(&l.name)))
+            .collect();
+        if !legs.is_empty() {
+            let _ = writeln!(d, "- Legs: {}", legs.join(", "));
+        }
+        if let Some(e) = s.envs.first() {
+            let _ = writeln!(
+                d,
+                "- Repositories ({}): {}",
+                e.code,
+                RepoKind::ALL
+                    .iter()
+                    .map(|k| format!(
+                        "`{}`",
+                        id::repository_name(f.id, *k, &e.code, &s.m.orbit.cloud)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        let d = doc(&d);
+        t.extend(quote!(#d pub const #c: Flow = #p;));
+    }
+    t
+}
+
+fn components(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .components
+        .iter()
+        .map(|c| (comp_variant(c.id), format!("`{}`: {}.", c.id, c.name)))
+        .collect();
+    let ids: Vec<String> = s.components.iter().map(|c| c.id.to_string()).collect();
+    let index = keyed_index(
+        s.components
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (u64::from(c.id.0), i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Component",
+            what: "component",
+            doc: "The components of the manifest, by number (written `C20` in prose).".into(),
+            variants,
+            ids,
+            parse: parse_keyed(
+                core,
+                quote!(#core::__private::ComponentId),
+                quote!(|c| u64::from(c.0)),
+                index,
+            ),
+        },
+        core,
+    );
+    let empty = s.components.is_empty();
+    let idl = s
+        .components
+        .iter()
+        .map(|c| {
+            let n = c.id.0;
+            quote!(#core::__private::ComponentId(#n))
+        })
+        .collect();
+    let names = s
+        .components
+        .iter()
+        .map(|c| lit(&c.name).into_token_stream())
+        .collect();
+    let docs = s
+        .components
+        .iter()
+        .map(|c| opt_str(c.doc.as_deref()))
+        .collect();
+    let flows = s
+        .components
+        .iter()
+        .map(|c| {
+            let f = s
+                .flows
+                .iter()
+                .filter(|f| f.components.contains(&c.id))
+                .map(|f| s.flow_path(f.id));
+            quote!(&[#(#f),*])
+        })
+        .collect();
+    let regions = s
+        .components
+        .iter()
+        .map(|c| {
+            let r = s
+                .region_of(c.id)
+                .and_then(|r| s.region_ix.get(&r.key))
+                .map(|&i| {
+                    let v = ident(&s.region_variants[i], Span::call_site());
+                    quote!(Region::#v)
+                });
+            r.unwrap_or_default()
+        })
+        .collect();
+    let mids = s
+        .components
+        .iter()
+        .map(|c| {
+            let m = s
+                .mids
+                .iter()
+                .filter(|m| m.id.component == c.id.0)
+                .map(|m| s.mid_path(m.id));
+            quote!(&[#(#m),*])
+        })
+        .collect();
+    let rids = s
+        .components
+        .iter()
+        .map(|c| {
+            let r = s
+                .rids
+                .iter()
+                .filter(|r| r.0.id.component == c.id.0)
+                .map(|r| s.rid_path(r.0.id));
+            quote!(&[#(#r),*])
+        })
+        .collect();
+    let id = table(
+        "id",
+        "The parsed component id.",
+        quote!(#core::__private::ComponentId),
+        idl,
+        empty,
+    );
+    let name = table(
+        "name",
+        "The component's name.",
+        quote!(&'static str),
+        names,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the component.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    let flows = table(
+        "flows",
+        "The flows that list the component, by number.",
+        quote!(&'static [Flow]),
+        flows,
+        empty,
+    );
+    let region = table(
+        "region",
+        "The region whose range holds the component's number.",
+        quote!(Region),
+        regions,
+        empty,
+    );
+    let mids = table(
+        "microservices",
+        "The component's microservices (one numbering sequence across fms and bms).",
+        quote!(&'static [Microservice]),
+        mids,
+        empty,
+    );
+    let rids = table(
+        "resources",
+        "The component's resources.",
+        quote!(&'static [Resource]),
+        rids,
+        empty,
+    );
+    t.extend(quote! {
+        impl Component {
+            #id
+            /// The component number (20 for `c20`).
+            pub const fn number(self) -> u16 { self.id().0 }
+            #name
+            #docs
+            #flows
+            #region
+            #mids
+            #rids
+            /// The blocks the component reserves in `flow`, by its position there
+            /// (`12(k-1)+3, +6, +9, +12`); `None` when the flow does not list it.
+            pub fn blocks(self, flow: Flow) -> ::core::option::Option<[u8; 4]> {
+                let k = flow.components().iter().position(|&c| c == self)?;
+                ::core::option::Option::Some(#core::__private::blocks(k as u8 + 1))
+            }
+        }
+    });
+    for c in &s.components {
+        let k = ident(&comp_variant(c.id), Span::call_site());
+        let mut d = format!("`{}` (`C{}` in prose): **{}**", c.id, c.id.0, c.name);
+        if c.inserted {
+            d.push_str(" (inserted in a reserved slot)");
+        }
+        d.push_str(".\n\n");
+        if let Some(x) = &c.doc {
+            let _ = write!(d, "{x}\n\n");
+        }
+        let _ = writeln!(d, "- Region: {}", s.region_line(c.id));
+        for p in s.placement(c.id) {
+            let _ = writeln!(d, "- Flow {p}");
+        }
+        let d = doc(&d);
+        t.extend(quote!(#d pub const #k: Component = Component::#k;));
+    }
+    t
+}
+
+fn microservices(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .mids
+        .iter()
+        .map(|m| {
+            (
+                variant(&m.id.to_string()),
+                format!("`{}`: {}.", m.id, m.name),
+            )
+        })
+        .collect();
+    let ids: Vec<String> = s.mids.iter().map(|m| m.id.to_string()).collect();
+    let index = keyed_index(
+        s.mids
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (lookup::mid_key(m.id), i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Microservice",
+            what: "MID",
+            doc: "The microservices (MIDs) of the manifest, by component then identifier.".into(),
+            variants,
+            ids,
+            parse: parse_keyed(
+                core,
+                quote!(#core::__private::Mid),
+                quote!(#core::__private::lookup::mid_key),
+                index,
+            ),
+        },
+        core,
+    );
+    let empty = s.mids.is_empty();
+    let idl = s.mids.iter().map(|m| mid_lit(core, m.id)).collect();
+    let names = s
+        .mids
+        .iter()
+        .map(|m| lit(&m.name).into_token_stream())
+        .collect();
+    let docs = s.mids.iter().map(|m| opt_str(m.doc.as_deref())).collect();
+    let roles = s
+        .mids
+        .iter()
+        .map(|m| strs(m.roles.iter().map(String::as_str)))
+        .collect();
+    let comps = s
+        .mids
+        .iter()
+        .map(|m| s.comp_path(m.id.component_id()))
+        .collect();
+    let id = table(
+        "id",
+        "The parsed MID: component number, frontend or backend, identifier.",
+        quote!(#core::__private::Mid),
+        idl,
+        empty,
+    );
+    let name = table(
+        "name",
+        "The microservice's name: \"Portal Search Logic\".",
+        quote!(&'static str),
+        names,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the microservice.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    let roles = table(
+        "roles",
+        "The roles the microservice serves, as declared.",
+        quote!(&'static [&'static str]),
+        roles,
+        empty,
+    );
+    let comps = table(
+        "component",
+        "The component the microservice belongs to.",
+        quote!(Component),
+        comps,
+        empty,
+    );
+    t.extend(quote! {
+        impl Microservice {
+            #id
+            #name
+            #docs
+            #roles
+            #comps
+            /// Frontend (`fms`) or backend (`bms`).
+            pub const fn service_kind(self) -> #core::__private::ServiceKind { self.id().kind }
+            /// The functional identifier (3 for `c8fms03`).
+            pub const fn number(self) -> u16 { self.id().number }
+        }
+    });
+    for m in &s.mids {
+        let c = ident(&constant(&m.id.to_string()), Span::call_site());
+        let p = s.mid_path(m.id);
+        let mut d = format!(
+            "`{}`: **{}** ({} microservice",
+            m.id,
+            m.name,
+            m.id.kind.describe()
+        );
+        if m.inserted {
+            d.push_str(", inserted in a reserved slot");
+        }
+        d.push_str(").\n\n");
+        if let Some(x) = &m.doc {
+            let _ = write!(d, "{x}\n\n");
+        }
+        if !m.roles.is_empty() {
+            let _ = writeln!(d, "- Roles: {}", m.roles.join(", "));
+        }
+        let comp = m.id.component_id();
+        let _ = writeln!(
+            d,
+            "- Component: [`{}`] ({})",
+            comp_variant(comp),
+            s.comp_name(comp)
+        );
+        let _ = writeln!(d, "- Region: {}", s.region_line(comp));
+        for p in s.placement(comp) {
+            let _ = writeln!(d, "- Flow {p}");
+        }
+        let d = doc(&d);
+        t.extend(quote!(#d pub const #c: Microservice = #p;));
+    }
+    t
+}
+
+fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .rids
+        .iter()
+        .map(|(r, _)| {
+            (
+                variant(&r.id.to_string()),
+                format!("`{}`: {} ({}).", r.id, r.name, r.kind.describe()),
+            )
+        })
+        .collect();
+    let ids: Vec<String> = s.rids.iter().map(|r| r.0.id.to_string()).collect();
+    let index = keyed_index(
+        s.rids
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (lookup::rid_key(r.0.id), i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Resource",
+            what: "RID",
+            doc: "The backend resources (RIDs) of the manifest, by component then identifier."
+                .into(),
+            variants,
+            ids,
+            parse: parse_keyed(
+                core,
+                quote!(#core::__private::Rid),
+                quote!(#core::__private::lookup::rid_key),
+                index,
+            ),
+        },
+        core,
+    );
+    let empty = s.rids.is_empty();
+    let idl = s.rids.iter().map(|r| rid_lit(core, r.0.id)).collect();
+    let names = s
+        .rids
+        .iter()
+        .map(|r| lit(&r.0.name).into_token_stream())
+        .collect();
+    let docs = s.rids.iter().map(|r| opt_str(r.0.doc.as_deref())).collect();
+    let kinds = s.rids.iter().map(|r| kind_lit(core, r.0.kind)).collect();
+    let comps = s
+        .rids
+        .iter()
+        .map(|r| s.comp_path(r.0.id.component_id()))
+        .collect();
+    let flows = s.rids.iter().map(|r| s.flow_path(r.1)).collect();
+    let serials = s
+        .rids
+        .iter()
+        .map(|r| lit(&id::serial(r.1, r.0.id)).into_token_stream())
+        .collect();
+    let id = table(
+        "id",
+        "The parsed RID: component number and identifier.",
+        quote!(#core::__private::Rid),
+        idl,
+        empty,
+    );
+    let name = table(
+        "name",
+        "The descriptive name (`user-input-manifest-data`), the first part of every physical name.",
+        quote!(&'static str),
+        names,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the resource.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    let kinds = table(
+        "kind",
+        "DynamoDB, S3 or MySQL.",
+        quote!(#core::__private::ResourceKind),
+        kinds,
+        empty,
+    );
+    let comps = table(
+        "component",
+        "The component the resource belongs to.",
+        quote!(Component),
+        comps,
+        empty,
+    );
+    let flows = table(
+        "flow",
+        "The flow whose number starts the serial.",
+        quote!(Flow),
+        flows,
+        empty,
+    );
+    let serials = table(
+        "serial",
+        "The serial: flow number then identifier as written (`1606`).",
+        quote!(&'static str),
+        serials,
+        empty,
+    );
+    let arms = s.envs.iter().map(|e| {
+        let v = ident(&variant(&e.code), Span::call_site());
+        let m = snake(&e.code, Span::call_site());
+        quote!(Environment::#v => #m::__NAMES[self as usize],)
+    });
+    let phys_body = if empty {
+        quote!(match self {})
+    } else {
+        quote!(match env { #(#arms)* })
+    };
+    let mut serial_keys = Vec::new();
+    for (i, (r, f)) in s.rids.iter().enumerate() {
+        if let Some(k) = lookup::serial_key(&id::serial(*f, r.id)) {
+            serial_keys.push((k, i));
+        }
+    }
+    let serial_index = keyed_index(serial_keys);
+    t.extend(quote! {
+        impl Resource {
+            #id
+            #name
+            #docs
+            #kinds
+            #comps
+            #flows
+            #serials
+            /// The physical name in one environment:
+            /// `user-input-manifest-data-1606-tbl-k8d-aws`. The same strings as the per-environment modules (`ids::k8d::C20BRE06`).
+            pub const fn physical_name(self, env: Environment) -> &'static str {
+                #phys_body
+            }
+            /// The resource and environment a physical name belongs to. Parses the name's
+            /// structure (no allocation) and looks its serial up in a sorted table.
+            pub fn from_physical_name(name: &str) -> ::core::option::Option<(Resource, Environment)> {
+                const SERIALS: &[(u64, u32)] = #serial_index;
+                let parsed = #core::__private::PhysicalName::parse(name).ok()?;
+                if parsed.cloud != orbit::CLOUD {
+                    return ::core::option::Option::None;
+                }
+                let env: Environment = parsed.env.parse().ok()?;
+                let key = #core::__private::lookup::serial_key(parsed.serial)?;
+                #core::__private::lookup::find_all(SERIALS, key)
+                    .map(|i| Self::ALL[i])
+                    .find(|r| r.physical_name(env) == name)
+                    .map(|r| (r, env))
+            }
+        }
+    });
+    for (r, f) in &s.rids {
+        let c = ident(&constant(&r.id.to_string()), Span::call_site());
+        let p = s.rid_path(r.id);
+        let mut d = format!("`{}`: **{}** ({}", r.id, r.name, r.kind.describe());
+        if r.inserted {
+            d.push_str(", inserted in a reserved slot");
+        }
+        d.push_str(").\n\n");
+        if let Some(x) = &r.doc {
+            let _ = write!(d, "{x}\n\n");
+        }
+        let comp = r.id.component_id();
+        let _ = writeln!(
+            d,
+            "- Component: [`{}`] ({})",
+            comp_variant(comp),
+            s.comp_name(comp)
+        );
+        let _ = writeln!(
+            d,
+            "- Flow: [`{}`] ({}), serial `{}`",
+            constant(&f.to_string()),
+            s.flow_name(*f),
+            id::serial(*f, r.id)
+        );
+        let _ = writeln!(d, "- Region: {}", s.region_line(comp));
+        let _ = writeln!(d, "- Physical names:");
+        for e in &s.envs {
+            let _ = writeln!(d, "  - `{}`: `{}`", e.code, s.physical(r, *f, &e.code));
+        }
+        let d = doc(&d);
+        t.extend(quote!(#d pub const #c: Resource = #p;));
+    }
+    t
+}
+
+fn processes(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let procs: Vec<_> = s.processes().collect();
+    let variants = procs
+        .iter()
+        .map(|(li, _, p)| {
+            (
+                variant(&p.pid.to_string()),
+                format!("`{}`: step of leg `{}`.", p.pid, s.legs[*li].0.name),
+            )
+        })
+        .collect();
+    let ids: Vec<String> = procs.iter().map(|p| p.2.pid.to_string()).collect();
+    let index = keyed_index(
+        procs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (lookup::pid_key(p.2.pid), i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Process",
+            what: "PID",
+            doc: "The process steps (PIDs) of the manifest, leg by leg in execution order.".into(),
+            variants,
+            ids,
+            parse: parse_keyed(
+                core,
+                quote!(#core::__private::Pid),
+                quote!(#core::__private::lookup::pid_key),
+                index,
+            ),
+        },
+        core,
+    );
+    let empty = procs.is_empty();
+    let pid_lits = procs
+        .iter()
+        .map(|p| {
+            let a = endpoint_lit(core, p.2.pid.start);
+            let b = endpoint_lit(core, p.2.pid.end);
+            let o = p.2.pid.order;
+            quote!(#core::__private::Pid { start: #a, end: #b, order: #o })
+        })
+        .collect();
+    let starts = procs.iter().map(|p| s.end_path(p.2.pid.start)).collect();
+    let ends = procs.iter().map(|p| s.end_path(p.2.pid.end)).collect();
+    let legs = procs
+        .iter()
+        .map(|p| {
+            let v = ident(&variant(&s.legs[p.0].0.name), Span::call_site());
+            quote!(Leg::#v)
+        })
+        .collect();
+    let steps = procs
+        .iter()
+        .map(|p| {
+            let n = (p.1 + 1) as u16;
+            quote!(#n)
+        })
+        .collect();
+    let docs = procs.iter().map(|p| opt_str(p.2.doc.as_deref())).collect();
+    let actions = procs
+        .iter()
+        .map(|p| strs(p.2.actions.iter().map(String::as_str)))
+        .collect();
+    let id = table(
+        "id",
+        "The parsed PID: start, end and execution order.",
+        quote!(#core::__private::Pid),
+        pid_lits,
+        empty,
+    );
+    let starts = table(
+        "start",
+        "Where the step starts: a microservice or a resource.",
+        quote!(ProcessEnd),
+        starts,
+        empty,
+    );
+    let ends = table(
+        "end",
+        "Where the step ends: a microservice or a resource.",
+        quote!(ProcessEnd),
+        ends,
+        empty,
+    );
+    let legs = table(
+        "leg",
+        "The leg the step belongs to.",
+        quote!(Leg),
+        legs,
+        empty,
+    );
+    let steps = table(
+        "step",
+        "The 1-based position of the step in its leg.",
+        quote!(u16),
+        steps,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the step.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    let actions = table(
+        "actions",
+        "The step's actions, in order.",
+        quote!(&'static [&'static str]),
+        actions,
+        empty,
+    );
+    t.extend(quote! {
+        impl Process {
+            #id
+            /// The execution order (15 for `e15`).
+            pub const fn order(self) -> u16 { self.id().order }
+            #starts
+            #ends
+            #legs
+            #steps
+            #docs
+            #actions
+        }
+
+        /// One end of a process step: a declared microservice or resource.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ProcessEnd {
+            /// A microservice (MID).
+            Microservice(Microservice),
+            /// A backend resource (RID).
+            Resource(Resource),
+        }
+
+        impl ProcessEnd {
+            /// The canonical id text.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    ProcessEnd::Microservice(m) => m.as_str(),
+                    ProcessEnd::Resource(r) => r.as_str(),
+                }
+            }
+            /// The component of either kind.
+            pub const fn component(self) -> Component {
+                match self {
+                    ProcessEnd::Microservice(m) => m.component(),
+                    ProcessEnd::Resource(r) => r.component(),
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for ProcessEnd {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    });
+    for (li, pi, p) in &procs {
+        let c = ident(&constant(&p.pid.to_string()), Span::call_site());
+        let v = ident(&variant(&p.pid.to_string()), Span::call_site());
+        let leg = s.legs[*li].0;
+        let mut d = format!(
+            "`{}`: step {} of leg [`{}`] (execution order {}",
+            p.pid,
+            pi + 1,
+            constant(&leg.name),
+            p.pid.order
+        );
+        if p.inserted {
+            d.push_str(", inserted in a reserved slot");
+        }
+        d.push_str(").\n\n");
+        if let Some(x) = &p.doc {
+            let _ = write!(d, "{x}\n\n");
+        }
+        let _ = writeln!(
+            d,
+            "- From [`{}`] to [`{}`]",
+            constant(&p.pid.start.to_string()),
+            constant(&p.pid.end.to_string())
+        );
+        if !p.actions.is_empty() {
+            let _ = writeln!(d, "- Actions: {}", p.actions.join("; "));
+        }
+        let _ = writeln!(
+            d,
+            "- Flow: [`{}`] ({})",
+            constant(&leg.flow.to_string()),
+            s.flow_name(leg.flow)
+        );
+        let d = doc(&d);
+        t.extend(quote!(#d pub const #c: Process = Process::#v;));
+    }
+    t
+}
+
+fn legs(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .legs
+        .iter()
+        .map(|(l, _)| (variant(&l.name), format!("`{}`.", l.name)))
+        .collect();
+    let ids: Vec<String> = s.legs.iter().map(|(l, _)| l.name.clone()).collect();
+    let index = named_index(
+        ids.iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, c)| (c, i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Leg",
+            what: "leg",
+            doc: "The legs of the manifest, as declared: ordered process steps.".into(),
+            variants,
+            ids,
+            parse: parse_named(core, index),
+        },
+        core,
+    );
+    let empty = s.legs.is_empty();
+    let flows = s.legs.iter().map(|(l, _)| s.flow_path(l.flow)).collect();
+    let docs = s
+        .legs
+        .iter()
+        .map(|(l, _)| opt_str(l.doc.as_deref()))
+        .collect();
+    let parts = s
+        .legs
+        .iter()
+        .map(|(_, parts)| {
+            let p = parts.iter().map(|p| {
+                let v = ident(&variant(&p.pid.to_string()), Span::call_site());
+                quote!(Process::#v)
+            });
+            quote!(&[#(#p),*])
+        })
+        .collect();
+    let flows = table(
+        "flow",
+        "The flow the leg belongs to.",
+        quote!(Flow),
+        flows,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the leg.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    let parts = table(
+        "parts",
+        "The leg's steps in execution order.",
+        quote!(&'static [Process]),
+        parts,
+        empty,
+    );
+    t.extend(quote!(impl Leg { #flows #docs #parts }));
+    for (l, parts) in &s.legs {
+        let c = ident(&constant(&l.name), Span::call_site());
+        let v = ident(&variant(&l.name), Span::call_site());
+        let mut d = format!(
+            "Leg `{}` of [`{}`] ({}).\n\n",
+            l.name,
+            constant(&l.flow.to_string()),
+            s.flow_name(l.flow)
+        );
+        if let Some(x) = &l.doc {
+            let _ = write!(d, "{x}\n\n");
+        }
+        d.push_str("| step | PID | doc |\n|---|---|---|\n");
+        for (i, p) in parts.iter().enumerate() {
+            let _ = writeln!(
+                d,
+                "| {} | [`{}`] | {} |",
+                i + 1,
+                constant(&p.pid.to_string()),
+                p.doc.as_deref().unwrap_or("").replace('|', "\\|")
+            );
+        }
+        let d = doc(&d);
+        t.extend(quote!(#d pub const #c: Leg = Leg::#v;));
+    }
+    t
+}
+
+fn events(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let variants = s
+        .events
+        .iter()
+        .map(|e| (variant(&e.name), format!("`{}`.", e.name)))
+        .collect();
+    let ids: Vec<String> = s.events.iter().map(|e| e.name.clone()).collect();
+    let index = named_index(
+        ids.iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, c)| (c, i))
+            .collect(),
+    );
+    let mut t = closed(
+        Closed {
+            name: "Event",
+            what: "event",
+            doc: "The events of the manifest, as declared. Typed entries are in [`events`].".into(),
+            variants,
+            ids,
+            parse: parse_named(core, index),
+        },
+        core,
+    );
+    let empty = s.events.is_empty();
+    let mids = s.events.iter().map(|e| s.mid_path(e.mid)).collect();
+    let rids = s.events.iter().map(|e| s.rid_path(e.rid)).collect();
+    let docs = s.events.iter().map(|e| opt_str(e.doc.as_deref())).collect();
+    let fields = s
+        .events
+        .iter()
+        .map(|e| strs(e.fields.iter().map(String::as_str)))
+        .collect();
+    let mids = table(
+        "mid",
+        "The microservice that produces the event.",
+        quote!(Microservice),
+        mids,
+        empty,
+    );
+    let rids = table(
+        "rid",
+        "The resource the event is logged to.",
+        quote!(Resource),
+        rids,
+        empty,
+    );
+    let docs = table(
+        "doc",
+        "The manifest's `doc` of the event.",
+        quote!(::core::option::Option<&'static str>),
+        docs,
+        empty,
+    );
+    let fields = table(
+        "fields",
+        "The event's fields, in declared order (after `event` and `timestamp`).",
+        quote!(&'static [&'static str]),
+        fields,
+        empty,
+    );
+    t.extend(quote!(impl Event { #mids #rids #docs #fields }));
+    for e in &s.events {
+        let c = ident(&constant(&e.name), Span::call_site());
+        let v = ident(&variant(&e.name), Span::call_site());
+        let d = doc(&format!(
+            "Event `{}`{}\n\n- Produced by [`{}`], logged to [`{}`]\n- Fields: {}\n- Typed entry: [`events::{}`]\n",
+            e.name,
+            e.doc.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into()),
+            constant(&e.mid.to_string()),
+            constant(&e.rid.to_string()),
+            if e.fields.is_empty() { "none".to_string() } else { list_code(&e.fields) },
+            variant(&e.name),
+        ));
+        t.extend(quote!(#d pub const #c: Event = Event::#v;));
+    }
+    t
+}
+
+fn env_modules(s: &Sound<'_>) -> TokenStream {
+    let mut t = TokenStream::new();
+    for e in &s.envs {
+        let m = snake(&e.code, Span::call_site());
+        let consts = s.rids.iter().map(|(r, f)| {
+            let c = ident(&constant(&r.id.to_string()), Span::call_site());
+            let name = s.physical(r, *f, &e.code);
+            let d = doc(&format!(
+                "`{name}`: the {} of [`{}`](super::{}) ({}) in `{}`.",
+                r.kind.describe(),
+                r.id,
+                constant(&r.id.to_string()),
+                r.name,
+                e.code
+            ));
+            let l = lit(&name);
+            quote!(#d pub const #c: &str = #l;)
+        });
+        let all = s
+            .rids
+            .iter()
+            .map(|(r, _)| ident(&constant(&r.id.to_string()), Span::call_site()));
+        let d = doc(&format!(
+            "Physical names in `{}` ({}): one constant per resource.",
+            e.code,
+            e.name.as_deref().unwrap_or("no name")
+        ));
+        t.extend(quote! {
+            #d
+            pub mod #m {
+                #(#consts)*
+                #[doc(hidden)]
+                pub const __NAMES: &[&str] = &[#(#all),*];
+            }
+        });
+    }
+    t
+}
+
+fn event_types(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+    let mut items = TokenStream::new();
+    for e in &s.events {
+        let ty = ident(&variant(&e.name), Span::call_site());
+        let v = ty.clone();
+        let mid = s.mid_path(e.mid);
+        let rid = s.rid_path(e.rid);
+        let name = lit(&e.name);
+        let fields: Vec<_> = e
+            .fields
+            .iter()
+            .map(|f| snake(f, Span::call_site()))
+            .collect();
+        let field_names: Vec<_> = e.fields.iter().map(|f| lit(f)).collect();
+        let field_docs = e.fields.iter().map(|f| doc(&format!("Field `{f}`.")));
+        let example = {
+            let mut x = format!(
+                "{{\"event\":\"{}\",\"timestamp\":\"2024-10-27T10:00:00Z\"",
+                e.name
+            );
+            for f in &e.fields {
+                let _ = write!(x, ",\"{f}\":\"…\"");
+            }
+            x.push('}');
+            x
+        };
+        let d = doc(&format!(
+            "Event `{}`{}\n\nProduced by `{}`, logged to `{}`. One entry is one JSON object:\n\n```text\n{example}\n```",
+            e.name,
+            e.doc.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into()),
+            e.mid,
+            e.rid,
+        ));
+        let common = quote! {
+            /// The event.
+            pub const EVENT: super::Event = super::Event::#v;
+            /// The microservice that produces it.
+            pub const MID: super::Microservice = super::#mid;
+            /// The resource it is logged to.
+            pub const RID: super::Resource = super::#rid;
+            /// The JSON entry at `timestamp`: `{"event":…,"timestamp":…,<fields>}`.
+            pub fn to_json(&self, timestamp: #core::Timestamp) -> #core::__private::String {
+                #core::LogEvent::to_json(self, timestamp)
+            }
+        };
+        if e.fields.is_empty() {
+            items.extend(quote! {
+                #d
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                pub struct #ty;
+                impl #ty {
+                    /// The entry (the event has no fields).
+                    pub const fn new() -> Self { #ty }
+                    #common
+                }
+                impl #core::LogEvent for #ty {
+                    type Microservice = super::Microservice;
+                    type Resource = super::Resource;
+                    const NAME: &'static str = #name;
+                    const MID: super::Microservice = super::#mid;
+                    const RID: super::Resource = super::#rid;
+                    fn visit_fields(&self, _visit: &mut dyn FnMut(&'static str, &str)) {}
+                }
+            });
+        } else {
+            items.extend(quote! {
+                #d
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub struct #ty<'a> {
+                    #(#field_docs pub #fields: &'a str,)*
+                }
+                impl<'a> #ty<'a> {
+                    /// The entry, with exactly the event's declared fields in order.
+                    pub const fn new(#(#fields: &'a str),*) -> Self { #ty { #(#fields),* } }
+                    #common
+                }
+                impl #core::LogEvent for #ty<'_> {
+                    type Microservice = super::Microservice;
+                    type Resource = super::Resource;
+                    const NAME: &'static str = #name;
+                    const MID: super::Microservice = super::#mid;
+                    const RID: super::Resource = super::#rid;
+                    fn visit_fields(&self, visit: &mut dyn FnMut(&'static str, &str)) {
+                        #(visit(#field_names, self.#fields);)*
+                    }
+                }
+            });
+        }
+    }
+    quote! {
+        /// Typed event entries: one type per declared event, with exactly its fields.
+        pub mod events {
+            #items
+        }
+    }
+}
+
+/// The markdown overview for the `ids` module page: tables of flows and components.
+pub(super) fn overview(s: &Sound<'_>, display: &str) -> String {
+    let mut d = format!(
+        "Typed ids of **{}**, generated from `{display}` ({}).\n\n",
+        s.m.orbit.name,
+        s.m.summary()
+    );
+    d.push_str("## Flows\n\n| flow | name | components (blocks) | legs |\n|---|---|---|---|\n");
+    for f in &s.flows {
+        let comps: Vec<String> = f
+            .components
+            .iter()
+            .enumerate()
+            .map(|(k, c)| {
+                let b = id::blocks(k as u8 + 1);
+                format!("`{c}` ({}–{})", b[0], b[3])
+            })
+            .collect();
+        let legs: Vec<String> = s
+            .legs
+            .iter()
+            .filter(|(l, _)| l.flow == f.id)
+            .map(|(l, _)| format!("`{}`", l.name))
+            .collect();
+        let _ = writeln!(
+            d,
+            "| `{}` | {} | {} | {} |",
+            f.id,
+            f.name.replace('|', "\\|"),
+            comps.join(", "),
+            legs.join(", ")
+        );
+    }
+    d.push_str("\n## Components\n\n| component | name | region | flows | MIDs | RIDs |\n|---|---|---|---|---|---|\n");
+    for c in &s.components {
+        let flows: Vec<String> = s
+            .flows
+            .iter()
+            .filter(|f| f.components.contains(&c.id))
+            .map(|f| format!("`{}`", f.id))
+            .collect();
+        let mids: Vec<String> = s
+            .mids
+            .iter()
+            .filter(|m| m.id.component == c.id.0)
+            .map(|m| format!("`{}`", m.id))
+            .collect();
+        let rids: Vec<String> = s
+            .rids
+            .iter()
+            .filter(|r| r.0.id.component == c.id.0)
+            .map(|r| format!("`{}`", r.0.id))
+            .collect();
+        let _ = writeln!(
+            d,
+            "| `{}` | {} | {} | {} | {} | {} |",
+            c.id,
+            c.name.replace('|', "\\|"),
+            s.region_of(c.id)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+            flows.join(", "),
+            mids.join(", "),
+            rids.join(", ")
+        );
+    }
+    d
+}
+
+/// Constants that legs or events would share with ids (`leg c8` and component `c8` are both
+/// `C8`): the items could not all be emitted, so each is a diagnostic at the leg or event.
+pub(super) fn name_clashes(m: &Manifest) -> Vec<crate::Diagnostic> {
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for f in &m.flows {
+        taken.insert(constant(&f.id.to_string()), format!("flow `{}`", f.id));
+    }
+    for c in &m.components {
+        taken.insert(constant(&c.id.to_string()), format!("component `{}`", c.id));
+    }
+    for x in &m.microservices {
+        taken.insert(
+            constant(&x.id.to_string()),
+            format!("microservice `{}`", x.id),
+        );
+    }
+    for x in &m.resources {
+        taken.insert(constant(&x.id.to_string()), format!("resource `{}`", x.id));
+    }
+    for (_, p) in m.processes() {
+        taken.insert(constant(&p.pid.to_string()), format!("process `{}`", p.pid));
+    }
+    let mut out = Vec::new();
+    for e in &m.environments {
+        if matches!(e.code.as_str(), "orbit" | "events") {
+            out.push(
+                crate::Diagnostic::new(
+                    crate::Code::Orb010,
+                    e.span.clone(),
+                    format!("environment code `{}` would generate the module `{}`, which the generated `ids` module already has", e.code, e.code),
+                )
+                .with_help("use another environment code"),
+            );
+        }
+    }
+    let named = m
+        .legs
+        .iter()
+        .map(|l| ("leg", &l.name, &l.span))
+        .chain(m.events.iter().map(|e| ("event", &e.name, &e.span)));
+    for (what, name, span) in named {
+        if let Some(owner) = taken.get(&constant(name)) {
+            out.push(
+                crate::Diagnostic::new(
+                    crate::Code::Orb005,
+                    span.clone(),
+                    format!(
+                        "{what} `{name}` would generate the constant `{}`, which {owner} already has",
+                        constant(name)
+                    ),
+                )
+                .with_help(format!("rename the {what}")),
+            );
+        }
+    }
+    out
+}

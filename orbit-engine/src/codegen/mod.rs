@@ -1,0 +1,472 @@
+//! The `ids` generator (feature `codegen`): a checked manifest → the Rust items of SPEC §5.
+//!
+//! A plain library, so the proc macros of `orbit-macros` stay thin and tools (benchmarks, golden
+//! tests) can write an expansion out as source with [`expand_source`]:
+//!
+//! - [`expand`]: reads and checks a manifest, and returns the module's items; when the
+//!   manifest breaks rules, one `compile_error!` per violation (code, message,
+//!   `orbit.toml:LINE:COL`, the source line with a caret, help) followed by every item that is
+//!   still sound, so a user sees the real errors rather than a cascade of "cannot find";
+//! - [`resolve`]: what `mid!`, `rid!` and `pid!` expand to, from a manifest cached by canonical
+//!   path, modification time and size, so a thousand calls parse the manifest once;
+//! - [`overview`]: the markdown tables of flows and components for the module's page.
+//!
+//! The output is deterministic: the same manifest gives the same tokens, byte for byte.
+
+mod emit;
+mod names;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+
+use crate::diag::Diagnostic;
+use crate::id::{AnyId, IdKind, Mid, Pid, Rid};
+use crate::render::{self, Style};
+use crate::{check_file, suggest, Manifest};
+
+pub use names::{constant, variant};
+
+/// How the generated code names the `orbit-core` crate.
+#[derive(Debug, Clone)]
+pub enum CorePath {
+    /// Through a path that every user of the module can name: `::orbit_core`.
+    Extern(TokenStream),
+    /// The module is generated inside `orbit-core` itself: `crate` (and `$crate` in macros).
+    ThisCrate,
+}
+
+/// What [`expand`] generates, and for whom.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How generated code reaches `orbit-core`.
+    pub core: CorePath,
+    /// The path of the generated module from its crate's root, `crate::ids` by default; its
+    /// leading `crate` becomes `$crate` inside the generated `mid!`, `rid!` and `pid!`.
+    pub module: TokenStream,
+    /// Whether to define `mid!`, `rid!` and `pid!` (exported at the crate root, re-exported
+    /// in the module). Off for a second manifest in one crate.
+    pub macros: bool,
+    /// Where compile errors point: the macro's manifest-path literal.
+    pub span: Span,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            core: CorePath::Extern(quote!(::orbit_core)),
+            module: quote!(crate::ids),
+            macros: true,
+            span: Span::call_site(),
+        }
+    }
+}
+
+impl Options {
+    fn core_path(&self) -> TokenStream {
+        match &self.core {
+            CorePath::Extern(t) => t.clone(),
+            CorePath::ThisCrate => quote!(crate),
+        }
+    }
+
+    fn core_in_macro(&self) -> TokenStream {
+        match &self.core {
+            CorePath::Extern(t) => t.clone(),
+            CorePath::ThisCrate => quote!($crate),
+        }
+    }
+
+    /// The module path with a leading `crate` replaced by `$crate`.
+    fn module_in_macro(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        let mut first = true;
+        for tt in self.module.clone() {
+            if first {
+                first = false;
+                if let proc_macro2::TokenTree::Ident(i) = &tt {
+                    if i == "crate" {
+                        out.extend(quote!($crate));
+                        continue;
+                    }
+                }
+            }
+            out.extend(std::iter::once(tt));
+        }
+        out
+    }
+}
+
+/// A diagnostic as the text of one compile error: `ORB303: message`, then `--> path:L:C`,
+/// the source line with a caret, and `help:`.
+pub fn error_text(d: &Diagnostic, source: &str, display_path: &str) -> String {
+    let rendered = render::one(d, source, display_path, Style::Plain);
+    let rendered = rendered.trim_end();
+    let prefix = format!("error[{}]: ", d.code.as_str());
+    match rendered.strip_prefix(&prefix) {
+        Some(rest) => format!("{}: {rest}", d.code.as_str()),
+        None => rendered.to_string(),
+    }
+}
+
+fn compile_error(msg: &str, span: Span) -> TokenStream {
+    quote_spanned!(span=> ::core::compile_error!{ #msg })
+}
+
+/// Reads and checks the manifest at `manifest_path` (shown as `display_path` in messages)
+/// and returns the items of the `ids` module of SPEC §5, preceded by one `compile_error!` per
+/// violation. Never panics.
+pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> TokenStream {
+    let (text, checked) = match check_file(manifest_path) {
+        Ok(x) => x,
+        Err(d) => {
+            let msg = format!(
+                "{}: {}\n  = note: the path is relative to the crate's directory \
+                 (CARGO_MANIFEST_DIR); `$CARGO_MANIFEST_DIR/…`, `$OUT_DIR/…` and absolute \
+                 paths are accepted too{}",
+                d.code.as_str(),
+                d.message,
+                d.help
+                    .as_deref()
+                    .map(|h| format!("\n  = help: {h}"))
+                    .unwrap_or_default()
+            );
+            return compile_error(&msg, opts.span);
+        }
+    };
+    let mut out = TokenStream::new();
+    let abs = std::fs::canonicalize(manifest_path).unwrap_or_else(|_| manifest_path.to_path_buf());
+    let abs = abs.to_string_lossy().into_owned();
+    out.extend(quote! {
+        // Rebuild when the manifest changes: stable proc macros track files only this way.
+        const _: &[u8] = ::core::include_bytes!(#abs);
+    });
+    let mut diags = checked.diagnostics.clone();
+    let clashes = emit::name_clashes(&checked.manifest);
+    diags.extend(clashes.iter().cloned());
+    diags.sort_by_key(|d| (d.span.start, d.code));
+    let index = crate::LineIndex::new(&text);
+    for d in &mut diags {
+        if d.line == 0 {
+            index.locate(d);
+        }
+        out.extend(compile_error(
+            &error_text(d, &text, display_path),
+            opts.span,
+        ));
+    }
+    let mut manifest = checked.manifest;
+    if !clashes.is_empty() {
+        let bad: BTreeSet<usize> = clashes.iter().map(|d| d.span.start).collect();
+        manifest.legs.retain(|l| !bad.contains(&l.span.start));
+        manifest.events.retain(|e| !bad.contains(&e.span.start));
+        manifest
+            .environments
+            .retain(|e| !bad.contains(&e.span.start));
+    }
+    let sound = emit::Sound::new(&manifest);
+    out.extend(emit::module(&sound, opts));
+    if opts.macros {
+        out.extend(id_macros(&abs, display_path, opts));
+    }
+    out
+}
+
+/// The expansion of [`expand`] as formatted Rust source (by `rustfmt` when it is installed),
+/// with a header; it compiles when pasted into a crate that depends on `orbit-core`.
+pub fn expand_source(manifest_path: &Path, display_path: &str, opts: &Options) -> String {
+    let tokens = expand(manifest_path, display_path, opts).to_string();
+    let header = format!("// @generated by orbit-engine codegen from `{display_path}`.\n");
+    format!("{header}{}", rustfmt(&tokens).unwrap_or(tokens))
+}
+
+fn rustfmt(source: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let input = source.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    if output.status.success() {
+        String::from_utf8(output.stdout).ok()
+    } else {
+        None
+    }
+}
+
+/// The markdown page of the `ids` module: what it was generated from, tables of flows and
+/// components. On an unreadable manifest, the error text.
+pub fn overview(manifest_path: &Path, display_path: &str) -> Result<String, String> {
+    let (_, checked) =
+        check_file(manifest_path).map_err(|d| format!("{}: {}", d.code.as_str(), d.message))?;
+    Ok(emit::overview(
+        &emit::Sound::new(&checked.manifest),
+        display_path,
+    ))
+}
+
+fn id_macros(abs: &str, display: &str, opts: &Options) -> TokenStream {
+    let core = opts.core_in_macro();
+    let module = opts.module_in_macro();
+    let mut out = TokenStream::new();
+    for (name, what, example) in [
+        ("mid", "MID", "c8fms03"),
+        ("rid", "RID", "c20bre06"),
+        ("pid", "PID", "c8fms03-c20bre06-e15"),
+    ] {
+        let m = proc_macro2::Ident::new(name, Span::call_site());
+        let doc1 = format!(
+            "The constant of a {what} declared in `{display}`: `{name}!({example})` or `{name}!(\"{example}\")`."
+        );
+        let doc2 = format!(
+            "An undeclared or malformed {what}, or another kind of id, fails compilation at the argument, naming the nearest declared ids."
+        );
+        out.extend(quote! {
+            #[doc = #doc1]
+            ///
+            #[doc = #doc2]
+            #[macro_export]
+            macro_rules! #m {
+                ($($id:tt)*) => {
+                    #core::__private::resolve!{ #abs #display #m (#module) $($id)* }
+                };
+            }
+            #[doc(inline)]
+            pub use #m;
+        });
+    }
+    out
+}
+
+/// Which id macro is resolving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdMacro {
+    /// `mid!`
+    Mid,
+    /// `rid!`
+    Rid,
+    /// `pid!`
+    Pid,
+}
+
+impl IdMacro {
+    /// From the macro's name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "mid" => Some(IdMacro::Mid),
+            "rid" => Some(IdMacro::Rid),
+            "pid" => Some(IdMacro::Pid),
+            _ => None,
+        }
+    }
+
+    fn kind(self) -> IdKind {
+        match self {
+            IdMacro::Mid => IdKind::Mid,
+            IdMacro::Rid => IdKind::Rid,
+            IdMacro::Pid => IdKind::Pid,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            IdMacro::Mid => "mid",
+            IdMacro::Rid => "rid",
+            IdMacro::Pid => "pid",
+        }
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            IdMacro::Mid => "microservice",
+            IdMacro::Rid => "resource",
+            IdMacro::Pid => "leg",
+        }
+    }
+}
+
+/// The ids a manifest declares, as the id macros need them.
+#[derive(Debug, Default)]
+struct Declared {
+    mids: BTreeSet<Mid>,
+    rids: BTreeSet<Rid>,
+    pids: BTreeSet<Pid>,
+    mid_names: Vec<String>,
+    rid_names: Vec<String>,
+    pid_names: Vec<String>,
+}
+
+impl Declared {
+    fn new(m: &Manifest) -> Self {
+        let sound = emit::Sound::new(m);
+        let mut d = Declared::default();
+        for x in &sound.mids {
+            d.mids.insert(x.id);
+            d.mid_names.push(x.id.to_string());
+        }
+        for (x, _) in &sound.rids {
+            d.rids.insert(x.id);
+            d.rid_names.push(x.id.to_string());
+        }
+        for (_, parts) in &sound.legs {
+            for p in parts {
+                d.pids.insert(p.pid);
+                d.pid_names.push(p.pid.to_string());
+            }
+        }
+        d
+    }
+}
+
+struct Cached {
+    modified: Option<SystemTime>,
+    len: u64,
+    declared: Arc<Declared>,
+}
+
+static CACHE: Mutex<BTreeMap<PathBuf, Cached>> = Mutex::new(BTreeMap::new());
+
+/// The declared ids of a manifest, parsed once per (canonical path, modification time, size).
+fn declared(path: &Path) -> Result<Arc<Declared>, String> {
+    let canonical = std::fs::canonicalize(path)
+        .map_err(|e| format!("cannot read manifest `{}`: {e}", path.display()))?;
+    let meta = std::fs::metadata(&canonical)
+        .map_err(|e| format!("cannot read manifest `{}`: {e}", canonical.display()))?;
+    let modified = meta.modified().ok();
+    let len = meta.len();
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(c) = cache.get(&canonical) {
+        if c.modified == modified && c.len == len && modified.is_some() {
+            return Ok(c.declared.clone());
+        }
+    }
+    let (_, checked) = check_file(&canonical).map_err(|d| d.message)?;
+    let declared = Arc::new(Declared::new(&checked.manifest));
+    cache.insert(
+        canonical,
+        Cached {
+            modified,
+            len,
+            declared: declared.clone(),
+        },
+    );
+    Ok(declared)
+}
+
+/// What `mid!`, `rid!` or `pid!` with the argument `text` evaluates to: the name of the
+/// constant in the generated module (`C8FMS03`), or the message of the compile error (malformed
+/// id with its form, another kind of id, or an undeclared id with the nearest declared ones).
+pub fn resolve(
+    manifest_path: &Path,
+    display_path: &str,
+    which: IdMacro,
+    text: &str,
+) -> Result<String, String> {
+    let name = which.name();
+    let kind = which.kind();
+    if text.is_empty() {
+        return Err(format!(
+            "`{name}!` takes a {k}, e.g. `{name}!({e})` or `{name}!(\"{e}\")`",
+            k = kind.describe(),
+            e = example(which)
+        ));
+    }
+    // Another kind of id, well formed: say which macro takes it.
+    if let Ok(any) = AnyId::parse(text) {
+        let other = match any.kind() {
+            IdKind::Mid => Some("mid"),
+            IdKind::Rid => Some("rid"),
+            IdKind::Pid => Some("pid"),
+            _ => None,
+        };
+        if any.kind() != kind {
+            let fix = other
+                .map(|o| format!("write `{o}!({text})`"))
+                .unwrap_or_else(|| format!("`{name}!` takes only {}s", kind.describe()));
+            return Err(format!(
+                "`{name}!` takes a {}, but `{text}` is a {}: {fix}",
+                kind.describe(),
+                any.kind().describe()
+            ));
+        }
+    }
+    let declared = declared(manifest_path)?;
+    let (found, names) = match which {
+        IdMacro::Mid => {
+            let id: Mid = text.parse().map_err(|e| malformed(e, kind))?;
+            (
+                declared.mids.contains(&id).then(|| id.to_string()),
+                &declared.mid_names,
+            )
+        }
+        IdMacro::Rid => {
+            let id: Rid = text.parse().map_err(|e| malformed(e, kind))?;
+            (
+                declared.rids.contains(&id).then(|| id.to_string()),
+                &declared.rid_names,
+            )
+        }
+        IdMacro::Pid => {
+            let id: Pid = text.parse().map_err(|e| malformed(e, kind))?;
+            (
+                declared.pids.contains(&id).then(|| id.to_string()),
+                &declared.pid_names,
+            )
+        }
+    };
+    match found {
+        Some(canonical) => Ok(constant(&canonical)),
+        None => {
+            let near = suggest::nearest(text, names.iter().map(String::as_str), 3);
+            let mut msg = format!(
+                "{} `{text}` is not declared in `{display_path}`",
+                kind.describe()
+            );
+            if near.is_empty() {
+                msg.push_str(&format!("; it declares no {}s", kind.describe()));
+            } else {
+                let list: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
+                msg.push_str(&format!(
+                    "\n  = help: the nearest declared: {}",
+                    list.join(", ")
+                ));
+            }
+            msg.push_str(&format!(
+                "\n  = help: or declare it in a `[{}.…]` table of `{display_path}`",
+                which.table()
+            ));
+            Err(msg)
+        }
+    }
+}
+
+fn example(which: IdMacro) -> &'static str {
+    match which {
+        IdMacro::Mid => "c8fms03",
+        IdMacro::Rid => "c20bre06",
+        IdMacro::Pid => "c8fms03-c20bre06-e15",
+    }
+}
+
+fn malformed(e: crate::id::IdError, kind: IdKind) -> String {
+    format!(
+        "{e}\n  = note: a {} has the form {}",
+        kind.describe(),
+        kind.form()
+    )
+}
+
+#[cfg(test)]
+mod tests;

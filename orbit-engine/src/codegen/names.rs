@@ -1,0 +1,137 @@
+//! Rust names of generated items (SPEC §5): `C8FMS03` constants, `C8fms03` variants, `k8d`
+//! modules. Every function here is injective over valid ids, so two declarations never share a
+//! generated name unless SPEC §5 says they do (legs and events: checked by the engine).
+
+use proc_macro2::{Ident, Span};
+
+/// The constant of an id or a kebab name: `c8fms03-c20bre06-e15` → `C8FMS03_C20BRE06_E15`,
+/// `flow-4` → `FLOW_4`, `transfer-image` → `TRANSFER_IMAGE`.
+pub fn constant(text: &str) -> String {
+    text.replace('-', "_").to_ascii_uppercase()
+}
+
+/// The enum variant (or type name) of an id or kebab name: words capitalised and joined,
+/// with `_` before a word that starts with a digit (`a-1b` → `A_1b`, `a1-b` → `A1B`).
+pub fn variant(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split('-').enumerate() {
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else { continue };
+        if first.is_ascii_digit() {
+            if i > 0 {
+                out.push('_');
+            } else {
+                out.push('N');
+            }
+            out.push(first);
+        } else {
+            out.push(first.to_ascii_uppercase());
+        }
+        out.extend(chars);
+    }
+    let mut out: String = out
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'N');
+    }
+    if out == "Self" {
+        out.push('_');
+    }
+    out
+}
+
+/// A lowercase name usable as a module, field or parameter: raw when it is a keyword,
+/// `_`-suffixed when it cannot be raw (`self`, `super`, `crate`), `_`-prefixed when it starts
+/// with a digit.
+pub fn snake(text: &str, span: Span) -> Ident {
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if text.is_empty() || text.starts_with(|c: char| c.is_ascii_digit()) {
+        return Ident::new(&format!("_{text}"), span);
+    }
+    match text.as_str() {
+        "self" | "super" | "crate" | "Self" | "_" => Ident::new(&format!("{text}_"), span),
+        t if is_keyword(t) => Ident::new_raw(t, span),
+        t => Ident::new(t, span),
+    }
+}
+
+/// An identifier that is not a keyword by construction (uppercase constants, CamelCase types).
+pub fn ident(text: &str, span: Span) -> Ident {
+    Ident::new(text, span)
+}
+
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "as" | "break"
+            | "const"
+            | "continue"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+            | "gen"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_spec() {
+        assert_eq!(constant("c8fms03-c20bre06-e15"), "C8FMS03_C20BRE06_E15");
+        assert_eq!(constant("flow-4"), "FLOW_4");
+        assert_eq!(variant("c8fms03-c20bre06-e15"), "C8fms03C20bre06E15");
+        assert_eq!(variant("transfer-image"), "TransferImage");
+        assert_eq!(variant("flow-16"), "Flow_16");
+        assert_ne!(variant("a-1b"), variant("a1-b"));
+        assert_eq!(variant("self"), "Self_");
+        assert_eq!(snake("type", Span::call_site()).to_string(), "r#type");
+        assert_eq!(snake("self", Span::call_site()).to_string(), "self_");
+    }
+}

@@ -1,0 +1,64 @@
+use super::*;
+
+fn root_manifest() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../orbit.toml")
+}
+
+#[test]
+fn expansion_of_the_project_manifest_is_clean_and_deterministic() {
+    let a = expand(&root_manifest(), "orbit.toml", &Options::default()).to_string();
+    let b = expand(&root_manifest(), "orbit.toml", &Options::default()).to_string();
+    assert_eq!(a, b);
+    assert!(!a.contains("compile_error"), "{a}");
+    assert!(a.contains("pub const C8FMS03_C20BRE06_E15 : Process"));
+    assert!(a.contains("\"user-input-manifest-data-1606-tbl-k8d-aws\""));
+}
+
+#[test]
+fn resolve_says_what_is_wrong() {
+    let m = root_manifest();
+    assert_eq!(
+        resolve(&m, "orbit.toml", IdMacro::Mid, "c8fms03").unwrap(),
+        "C8FMS03"
+    );
+    assert_eq!(
+        resolve(&m, "orbit.toml", IdMacro::Pid, "c8fms03-c20bre06-e15").unwrap(),
+        "C8FMS03_C20BRE06_E15"
+    );
+    let e = resolve(&m, "orbit.toml", IdMacro::Mid, "c20bre06").unwrap_err();
+    assert!(
+        e.contains("is a RID") && e.contains("rid!(c20bre06)"),
+        "{e}"
+    );
+    let e = resolve(&m, "orbit.toml", IdMacro::Mid, "c8fms04").unwrap_err();
+    assert!(e.contains("`c8fms03`"), "{e}");
+    let e = resolve(&m, "orbit.toml", IdMacro::Mid, "c8fms3").unwrap_err();
+    assert!(e.contains("c8fms03") && e.contains("form"), "{e}");
+    let e = resolve(
+        Path::new("/nonexistent/orbit.toml"),
+        "x",
+        IdMacro::Rid,
+        "c20bre06",
+    )
+    .unwrap_err();
+    assert!(e.contains("/nonexistent/orbit.toml"), "{e}");
+}
+
+#[test]
+fn broken_manifest_gives_every_error_and_sound_items() {
+    let dir = std::env::temp_dir().join(format!("orbit-codegen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("orbit.toml");
+    let text = std::fs::read_to_string(root_manifest())
+        .unwrap()
+        .replace("[microservice.c8bms27]", "[microservice.c8bms28]")
+        .replace("[resource.c20bre27]", "[resource.c20bre28]");
+    std::fs::write(&path, text).unwrap();
+    let out = expand(&path, "orbit.toml", &Options::default()).to_string();
+    // The two reserved slots, and the PID that named the renamed resource.
+    assert_eq!(out.matches("compile_error").count(), 3);
+    assert!(out.contains("ORB303") && out.contains("ORB403"), "{out}");
+    assert!(out.contains("--> orbit.toml:"), "{out}");
+    assert!(out.contains("pub const C8FMS03 : Microservice"));
+    std::fs::remove_dir_all(&dir).ok();
+}
