@@ -79,7 +79,7 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
                     ok: false,
                     diagnostics: vec![json(&d)],
                 })?,
-                Format::Human => print!("{}", common::unreadable(&d, &at.shown)),
+                Format::Human => out!("{}", common::unreadable(&d, &at.shown)),
             }
             Err(Fail {
                 code: common::USAGE,
@@ -96,10 +96,10 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
                     diagnostics: checked.diagnostics.iter().map(json).collect(),
                 })?,
                 Format::Human if ok => {
-                    println!("{}: ok — {}", at.shown, checked.manifest.summary());
+                    outln!("{}: ok — {}", at.shown, checked.manifest.summary());
                 }
                 Format::Human => {
-                    print!(
+                    out!(
                         "{}",
                         render::all(
                             &checked.diagnostics,
@@ -109,7 +109,7 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
                         )
                     );
                     let n = checked.diagnostics.len();
-                    println!("{}: failed — {n} error{}", at.shown, common::plural(n));
+                    outln!("{}: failed — {n} error{}", at.shown, common::plural(n));
                 }
             }
             if ok {

@@ -6,6 +6,34 @@ use std::path::{Path, PathBuf};
 use orbit_engine::render::{self, Style};
 use orbit_engine::Manifest;
 
+/// Writes to stdout like `print!`, returning a [`Fail`] instead of panicking; a closed pipe
+/// (`orbit names | head`) silently ends the output.
+macro_rules! out {
+    ($($t:tt)*) => {
+        $crate::common::write_out(format_args!($($t)*))?
+    };
+}
+
+/// Like [`out!`] with a newline.
+macro_rules! outln {
+    ($($t:tt)*) => {
+        $crate::common::write_out(format_args!("{}\n", format_args!($($t)*)))?
+    };
+}
+
+/// Writes formatted text to stdout; see [`out!`].
+pub fn write_out(args: std::fmt::Arguments<'_>) -> Outcome {
+    use std::io::Write;
+    match std::io::stdout().lock().write_fmt(args) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail::usage(
+            format!("cannot write the output: {e}"),
+            "check where stdout goes",
+        )),
+    }
+}
+
 /// Exit code: the input breaks rules, or the verb found problems.
 pub const FINDINGS: u8 = 1;
 /// Exit code: usage error, or a file that cannot be read.
@@ -187,7 +215,7 @@ pub fn plural(n: usize) -> &'static str {
 pub fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
     match serde_json::to_string_pretty(value) {
         Ok(s) => {
-            println!("{s}");
+            outln!("{s}");
             Ok(())
         }
         Err(e) => Err(Fail::usage(

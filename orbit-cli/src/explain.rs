@@ -126,7 +126,7 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
     }
     match format {
         Format::Json => common::print_json(&x)?,
-        Format::Human => print!(
+        Format::Human => out!(
             "{}",
             human(&x, loaded.as_ref().map(|l| l.at.shown.as_str()))
         ),

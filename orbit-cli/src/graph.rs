@@ -90,8 +90,8 @@ pub fn run(a: &GraphArgs, manifest: Option<&Path>) -> Outcome {
     };
     match a.format {
         GraphFormat::Json => common::print_json(&g)?,
-        GraphFormat::Mermaid => print!("{}", mermaid(&g)),
-        GraphFormat::Dot => print!("{}", dot(&g)),
+        GraphFormat::Mermaid => out!("{}", mermaid(&g)),
+        GraphFormat::Dot => out!("{}", dot(&g)),
     }
     Ok(())
 }

@@ -175,7 +175,7 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
                             common::ticked(&f.suggestions)
                         ));
                     }
-                    println!("{line}");
+                    outln!("{line}");
                 }
             }
             let nfiles = results.len();

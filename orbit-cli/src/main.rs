@@ -9,8 +9,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-mod check;
+#[macro_use]
 mod common;
+mod check;
 mod explain;
 mod graph;
 mod lint;

@@ -120,15 +120,15 @@ pub fn run(a: &NamesArgs, manifest: Option<&Path>) -> Outcome {
         }
     }
     match a.format {
-        NamesFormat::Table => print!("{}", table(&rows)),
+        NamesFormat::Table => out!("{}", table(&rows)),
         NamesFormat::Json => common::print_json(&Names {
             manifest: &l.at.shown,
             names: &rows,
         })?,
         NamesFormat::Csv => {
-            println!("env,kind,id,name,url");
+            outln!("env,kind,id,name,url");
             for r in &rows {
-                println!(
+                outln!(
                     "{},{},{},{},{}",
                     csv(&r.env),
                     r.kind,

@@ -434,7 +434,7 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
             written: a.write,
         })?,
         Format::Human => {
-            println!("{id}");
+            outln!("{id}");
             if a.write {
                 eprintln!("added `{id}` to {}; it passes `orbit check`", l.at.shown);
             }

@@ -307,7 +307,7 @@ pub fn text_of() -> Result<String, String> {
 pub fn run() -> Outcome {
     match text_of() {
         Ok(s) => {
-            print!("{s}");
+            out!("{s}");
             Ok(())
         }
         Err(e) => Err(Fail::usage(
