@@ -114,9 +114,15 @@ pub struct ManifestPath {
 /// current directory upward.
 pub fn locate(given: Option<&Path>) -> Result<ManifestPath, Fail> {
     if let Some(p) = given {
+        // A directory stands for the orbit.toml in it.
+        let p = if p.is_dir() {
+            p.join("orbit.toml")
+        } else {
+            p.to_path_buf()
+        };
         return Ok(ManifestPath {
-            path: p.to_path_buf(),
             shown: p.display().to_string(),
+            path: p,
         });
     }
     let cwd = std::env::current_dir().map_err(|e| {

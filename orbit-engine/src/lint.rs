@@ -640,6 +640,19 @@ mod tests {
     }
 
     #[test]
+    fn retired_ids_are_flagged() {
+        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../orbit.toml"))
+            .expect("the project's manifest")
+            .replace("retired = []", "retired = [\"c8bms12\", \"c20bre18\"]");
+        let c = crate::check(&src);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        let l = Linter::new(&c.manifest);
+        let got = texts(&l, "old: c8bms12, c20bre18");
+        assert_eq!(got.len(), 2);
+        assert!(got.iter().all(|g| g.1 == Problem::Retired), "{got:?}");
+    }
+
+    #[test]
     fn locates_lines_and_character_columns() {
         let l = linter();
         let text = "é\n  c8fms99 and c8fms98\n";
