@@ -128,6 +128,8 @@ fn check_failures() {
         &["check", "--manifest", "tests/fixtures/full/orbit.toml"],
         0,
     );
+    code("check_directory", &["check", "tests/fixtures/full"], 0);
+    code("check_directory_without_manifest", &["check", "tests/fixtures"], 2);
 }
 
 #[test]
