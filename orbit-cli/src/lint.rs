@@ -2,7 +2,8 @@
 //! names that the manifest does not declare or that break the conventions.
 //!
 //! Walking honours `.gitignore`, `.ignore` and hidden files as ripgrep does (the `ignore`
-//! crate), in parallel; scanning is [`orbit_engine::lint`].
+//! crate), in parallel, plus `.orbitignore` (same syntax) for files of intentional examples;
+//! scanning is [`orbit_engine::lint`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -26,7 +27,7 @@ pub struct LintArgs {
     /// Also scan hidden files and directories
     #[arg(long)]
     hidden: bool,
-    /// Do not honour .gitignore, .ignore and git exclude files
+    /// Do not honour .gitignore, .ignore, .orbitignore and git exclude files
     #[arg(long)]
     no_ignore: bool,
 }
@@ -80,6 +81,10 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
         .git_exclude(!a.no_ignore)
         .parents(!a.no_ignore)
         .require_git(false);
+    if !a.no_ignore {
+        // Files of intentional examples (rule fixtures, docs about typos) can be listed here.
+        builder.add_custom_ignore_filename(".orbitignore");
+    }
     let results: Mutex<Vec<(String, Vec<Finding>)>> = Mutex::new(Vec::new());
     let scanned = std::sync::atomic::AtomicUsize::new(0);
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());

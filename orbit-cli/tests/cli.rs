@@ -632,6 +632,7 @@ fn lint_fixture_tree() {
         "the .gitignore'd file is skipped: {out}"
     );
     assert!(!out.contains("abc8fms03x"), "{out}");
+    assert!(!out.contains("typos.md"), "the .orbitignore'd file is skipped: {out}");
     let args: Vec<&str> = m
         .iter()
         .copied()
