@@ -278,13 +278,22 @@ impl Linter {
                     Endpoint::Rid(r) => self.rids.contains(&r),
                 };
                 if !declared {
+                    let number = match ep {
+                        Endpoint::Mid(m) => m.number,
+                        Endpoint::Rid(r) => r.number,
+                    };
+                    let slot = if number.is_multiple_of(3) {
+                        String::new()
+                    } else {
+                        format!(" (and {number:02} is a reserved slot: identifiers step by 3)")
+                    };
                     out.push(self.finding(
                         span,
                         looks,
                         text,
                         Problem::Undeclared,
                         format!(
-                            "{} `{text}` is not declared in the manifest",
+                            "{} `{text}` is not declared in the manifest{slot}",
                             looks.describe()
                         ),
                         suggest::nearest(text, names.iter().map(String::as_str), 3),
