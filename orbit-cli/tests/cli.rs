@@ -129,7 +129,11 @@ fn check_failures() {
         0,
     );
     code("check_directory", &["check", "tests/fixtures/full"], 0);
-    code("check_directory_without_manifest", &["check", "tests/fixtures"], 2);
+    code(
+        "check_directory_without_manifest",
+        &["check", "tests/fixtures"],
+        2,
+    );
 }
 
 #[test]
@@ -632,7 +636,10 @@ fn lint_fixture_tree() {
         "the .gitignore'd file is skipped: {out}"
     );
     assert!(!out.contains("abc8fms03x"), "{out}");
-    assert!(!out.contains("typos.md"), "the .orbitignore'd file is skipped: {out}");
+    assert!(
+        !out.contains("typos.md"),
+        "the .orbitignore'd file is skipped: {out}"
+    );
     let args: Vec<&str> = m
         .iter()
         .copied()
