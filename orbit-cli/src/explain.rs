@@ -70,6 +70,20 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
         text: text.to_string(),
         ..Explanation::default()
     };
+    if let Some(m) = m {
+        if named(&mut x, m) {
+            x.declared = Some(true);
+            x.well_formed = true;
+            match format {
+                Format::Json => common::print_json(&x)?,
+                Format::Human => out!(
+                    "{}",
+                    human(&x, loaded.as_ref().map(|l| l.at.shown.as_str()))
+                ),
+            }
+            return Ok(());
+        }
+    }
     match AnyId::parse(text) {
         Ok(any) => {
             x.kind = any.kind().describe().to_string();
@@ -314,7 +328,7 @@ fn structure(x: &mut Explanation, any: AnyId<'_>, m: Option<&Manifest>) {
                 format!("e{} ({})", number(p.order), step_note(p.order, 5, "part")),
             );
         }
-        AnyId::PhysicalName(pn) => physical_structure(x, pn),
+        AnyId::PhysicalName(pn) => physical_structure(x, pn, m),
         AnyId::Repository(r) => {
             x.fact("flow", r.flow.to_string());
             x.fact(
@@ -327,7 +341,7 @@ fn structure(x: &mut Explanation, any: AnyId<'_>, m: Option<&Manifest>) {
     }
 }
 
-fn physical_structure(x: &mut Explanation, pn: PhysicalName<'_>) {
+fn physical_structure(x: &mut Explanation, pn: PhysicalName<'_>, m: Option<&Manifest>) {
     x.fact(
         "kind",
         format!(
@@ -338,15 +352,33 @@ fn physical_structure(x: &mut Explanation, pn: PhysicalName<'_>) {
         ),
     );
     x.fact("name", pn.name);
-    let splits: Vec<String> = [2usize, 3]
+    // The serial is the flow number then the identifier (2 digits below 100, else 3): both
+    // splits may be possible; with a manifest, only declared flows count.
+    let mut splits: Vec<(String, u16)> = [2usize, 3]
         .iter()
         .filter(|&&k| pn.serial.len() > k)
         .filter_map(|&k| {
             let (f, n) = pn.serial.split_at(pn.serial.len() - k);
             let n: u16 = n.parse().ok()?;
-            (n > 0 && (k == 2) == (n < 100))
-                .then(|| format!("flow-{f} and identifier {}", number(n)))
+            (n > 0 && !f.starts_with('0') && (k == 2) == (n < 100)).then(|| (f.to_string(), n))
         })
+        .collect();
+    if let Some(m) = m {
+        let declared: Vec<(String, u16)> = splits
+            .iter()
+            .filter(|(f, _)| {
+                f.parse::<u16>()
+                    .is_ok_and(|n| m.flow(id::FlowId(n)).is_some())
+            })
+            .cloned()
+            .collect();
+        if !declared.is_empty() {
+            splits = declared;
+        }
+    }
+    let splits: Vec<String> = splits
+        .iter()
+        .map(|(f, n)| format!("flow-{f} and identifier {}", number(*n)))
         .collect();
     x.fact(
         "serial",
@@ -488,6 +520,81 @@ fn declaration(x: &mut Explanation, any: AnyId<'_>, m: &Manifest) -> bool {
         }
         AnyId::Repository(r) => repository(x, m, r),
     }
+}
+
+/// Environments, regions, legs and events, by their names; returns whether `x.text` is one.
+fn named(x: &mut Explanation, m: &Manifest) -> bool {
+    let text = x.text.clone();
+    if let Some(e) = m.environments.iter().find(|e| e.code == text) {
+        x.kind = "environment code".into();
+        if let Some(n) = &e.name {
+            x.fact("name", n.clone());
+        }
+        doc(x, &e.doc);
+        let example = m
+            .resources
+            .first()
+            .and_then(|r| m.physical_name(r, &e.code));
+        if let Some(ex) = example {
+            x.fact("e.g.", ex);
+        }
+        return true;
+    }
+    if let Some(r) = m.regions.iter().find(|r| r.key == text) {
+        x.kind = "region".into();
+        x.fact("name", r.name.clone());
+        x.fact(
+            "components",
+            format!("{}–{}", r.components.start(), r.components.end()),
+        );
+        doc(x, &r.doc);
+        let comps: Vec<String> = m
+            .components
+            .iter()
+            .filter(|c| r.components.contains(&c.id.0))
+            .map(|c| format!("{} {}", c.id, c.name))
+            .collect();
+        if !comps.is_empty() {
+            x.fact("declared", comps.join("\n"));
+        }
+        if let Ok(next) = orbit_engine::alloc::next_component(m, &r.key) {
+            x.fact("next free", next.to_string());
+        }
+        return true;
+    }
+    if let Some(l) = m.leg(&text) {
+        x.kind = "leg".into();
+        x.fact("flow", flow_label(m, l.flow));
+        doc(x, &l.doc);
+        let parts: Vec<String> = l
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match &p.doc {
+                Some(d) => format!("{:>2}. {}  {d}", i + 1, p.pid),
+                None => format!("{:>2}. {}", i + 1, p.pid),
+            })
+            .collect();
+        x.fact("parts", parts.join("\n"));
+        return true;
+    }
+    if let Some(e) = m.event(&text) {
+        x.kind = "event".into();
+        doc(x, &e.doc);
+        x.fact("produced by", endpoint_label(Endpoint::Mid(e.mid), Some(m)));
+        x.fact("logged to", endpoint_label(Endpoint::Rid(e.rid), Some(m)));
+        let mut entry = format!(
+            "{{\"event\":\"{}\",\"timestamp\":\"2024-10-27T10:00:00Z\"",
+            e.name
+        );
+        for f in &e.fields {
+            entry.push_str(&format!(",\"{f}\":\"…\""));
+        }
+        entry.push('}');
+        x.fact("entry", entry);
+        return true;
+    }
+    false
 }
 
 /// For an undeclared MID or RID: the id `orbit next` would allocate.
@@ -668,6 +775,7 @@ mod tests {
         physical_structure(
             &mut x,
             PhysicalName::parse("app-image-1206-bkt-k8d-aws").unwrap(),
+            None,
         );
         let serial = &x.facts.iter().find(|f| f.label == "serial").unwrap().value;
         assert_eq!(

@@ -176,6 +176,10 @@ fn explain_declared_ids() {
         ("explain_component", "C8"),
         ("explain_physical", "app_image_mql_2003_dtb_k8p_aws"),
         ("explain_repository", "flow-4-infrastructure-rep-k8d-aws"),
+        ("explain_environment", "k8p"),
+        ("explain_region", "ohio-k3s-agent"),
+        ("explain_leg", "manifest-input"),
+        ("explain_event", "transfer-initiated"),
     ] {
         code(name, &["explain", text], 0);
     }
