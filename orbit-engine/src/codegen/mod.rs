@@ -130,10 +130,11 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
                  paths are accepted too{}",
                 d.code.as_str(),
                 d.message,
-                d.help
-                    .as_deref()
-                    .map(|h| format!("\n  = help: {h}"))
-                    .unwrap_or_default()
+                if manifest_path.exists() {
+                    "\n  = help: check the file's permissions and encoding (UTF-8)"
+                } else {
+                    "\n  = help: create the manifest, or pass its path: `manifest!(\"path/to/orbit.toml\")`"
+                }
             );
             return compile_error(&msg, opts.span);
         }
@@ -392,9 +393,13 @@ pub fn resolve(
             _ => None,
         };
         if any.kind() != kind {
-            let fix = other
-                .map(|o| format!("write `{o}!({text})`"))
-                .unwrap_or_else(|| format!("`{name}!` takes only {}s", kind.describe()));
+            let fix = match (other, any.kind()) {
+                (Some(o), _) => format!("write `{o}!({text})`"),
+                (None, IdKind::Flow | IdKind::Component) => {
+                    format!("its constant is `{}`", constant(&text.to_ascii_lowercase()))
+                }
+                (None, _) => format!("`{name}!` takes only {}s", kind.describe()),
+            };
             return Err(format!(
                 "`{name}!` takes a {}, but `{text}` is a {}: {fix}",
                 kind.describe(),
