@@ -677,6 +677,34 @@ fn lint_clean_source_is_quiet() {
 }
 
 #[test]
+fn unreadable_manifest_for_every_verb() {
+    code(
+        "names_missing_manifest",
+        &["--manifest", "tests/fixtures/nope.toml", "names"],
+        2,
+    );
+    for args in [
+        &[
+            "--manifest",
+            "tests/fixtures/not-utf8.toml",
+            "explain",
+            "c8fms03",
+        ][..],
+        &["--manifest", "tests/fixtures/not-utf8.toml", "next", "flow"],
+        &["--manifest", "tests/fixtures/not-utf8.toml", "graph"],
+        &["--manifest", "tests/fixtures/not-utf8.toml", "lint", "src"],
+    ] {
+        let (c, out, err) = run_in(&crate_dir(), args);
+        assert_eq!(c, 2, "{args:?}");
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.starts_with("error[ORB004]: `tests/fixtures/not-utf8.toml` is not UTF-8"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn help_lists_every_verb() {
     let (c, out, _) = snapshot("help", &["--help"]);
     assert_eq!(c, 0);
