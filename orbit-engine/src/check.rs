@@ -664,7 +664,7 @@ impl Cx {
                 self.missing(
                     e.span.clone(),
                     "components",
-                    &format!("region `{key}`"),
+                    format_args!("region `{key}`"),
                     "[1, 100]",
                 );
                 continue;
@@ -805,7 +805,7 @@ impl Cx {
                 None => self.missing(
                     e.span.clone(),
                     "components",
-                    &format!("flow `{key}`"),
+                    format_args!("flow `{key}`"),
                     "[\"c20\"]",
                 ),
                 Some(_) => {

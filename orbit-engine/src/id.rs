@@ -574,6 +574,83 @@ enum TypeCode {
 
 /// Parses `c<N><code><NN>` into its pieces; `want` is the kind reported in errors.
 fn parse_cid(text: &str, want: IdKind, offset: usize) -> Result<(u16, TypeCode, u16), IdError> {
+    match fast_cid(text.as_bytes()) {
+        Some(parsed) => Ok(parsed),
+        None => parse_cid_slow(text, want, offset),
+    }
+}
+
+// Fast paths: a well-formed id in canonical form, read in one pass over its bytes with no
+// `Result<_, IdError>` in flight. They accept exactly the texts the full parsers accept (the
+// test `fast_paths_accept_exactly_what_the_parsers_accept` compares them), and return `None`
+// for everything else, which the full parser then explains.
+
+/// `NN` or `NNN`: 2 digits below 100, 3 digits (no leading zero) from 100, never 0.
+#[inline]
+fn fast_padded(b: &[u8]) -> Option<u16> {
+    let d = |x: u8| x.is_ascii_digit().then(|| u16::from(x - b'0'));
+    let n = match *b {
+        [x, y] => d(x)? * 10 + d(y)?,
+        [x, y, z] if x != b'0' => d(x)? * 100 + d(y)? * 10 + d(z)?,
+        _ => return None,
+    };
+    (n > 0).then_some(n)
+}
+
+/// `c<N><fms|bms|bre><NN>` with N in 1..=MAX_GROUP without leading zero.
+#[inline]
+fn fast_cid(b: &[u8]) -> Option<(u16, TypeCode, u16)> {
+    let rest = b.strip_prefix(b"c")?;
+    let mut i = 0;
+    let mut component: u16 = 0;
+    while i < 4 && i < rest.len() && rest[i].is_ascii_digit() {
+        component = component * 10 + u16::from(rest[i] - b'0');
+        i += 1;
+    }
+    if i == 0 || rest[0] == b'0' || component > MAX_GROUP {
+        return None;
+    }
+    let ty = match rest.get(i..i + 3)? {
+        b"fms" => TypeCode::Service(ServiceKind::Frontend),
+        b"bms" => TypeCode::Service(ServiceKind::Backend),
+        b"bre" => TypeCode::Resource,
+        _ => return None,
+    };
+    Some((component, ty, fast_padded(&rest[i + 3..])?))
+}
+
+#[inline]
+fn fast_endpoint(b: &[u8]) -> Option<Endpoint> {
+    Some(match fast_cid(b)? {
+        (component, TypeCode::Service(kind), number) => Endpoint::Mid(Mid {
+            component,
+            kind,
+            number,
+        }),
+        (component, TypeCode::Resource, number) => Endpoint::Rid(Rid { component, number }),
+    })
+}
+
+/// `<start>-<end>-e<NN>`.
+#[inline]
+fn fast_pid(b: &[u8]) -> Option<Pid> {
+    let d1 = b.iter().position(|&c| c == b'-')?;
+    let (start, rest) = (&b[..d1], &b[d1 + 1..]);
+    let d2 = rest.iter().position(|&c| c == b'-')?;
+    let (end, order) = (&rest[..d2], &rest[d2 + 1..]);
+    let order = fast_padded(order.strip_prefix(b"e")?)?;
+    Some(Pid {
+        start: fast_endpoint(start)?,
+        end: fast_endpoint(end)?,
+        order,
+    })
+}
+
+fn parse_cid_slow(
+    text: &str,
+    want: IdKind,
+    offset: usize,
+) -> Result<(u16, TypeCode, u16), IdError> {
     let b = text.as_bytes();
     let at = |r: Range<usize>| r.start + offset..r.end + offset;
     if b.first() != Some(&b'c') {
@@ -775,6 +852,15 @@ pub struct Pid {
 impl FromStr for Pid {
     type Err = IdError;
     fn from_str(text: &str) -> Result<Self, IdError> {
+        if let Some(pid) = fast_pid(text.as_bytes()) {
+            return Ok(pid);
+        }
+        Pid::parse_slow(text)
+    }
+}
+
+impl Pid {
+    fn parse_slow(text: &str) -> Result<Self, IdError> {
         const K: IdKind = IdKind::Pid;
         check_ascii_lower(text, K)?;
         // Three parts joined by `-`, found without allocating.
@@ -1651,5 +1737,71 @@ mod tests {
             AnyId::parse("app-image-1206-bkt-k8d-aws"),
             Ok(AnyId::PhysicalName(_))
         ));
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    fn numbers() -> Vec<String> {
+        let mut v = Vec::new();
+        for n in 0..=1000u16 {
+            v.push(n.to_string());
+            v.push(format!("{n:02}"));
+            v.push(format!("{n:03}"));
+            v.push(format!("{n:04}"));
+        }
+        v.extend(["", "x", "1a", "-1", "+5"].map(String::from));
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn fast_paths_accept_exactly_what_the_parsers_accept() {
+        let comps = [
+            "", "0", "1", "4", "8", "01", "99", "100", "300", "9999", "09999", "10000", "65536",
+            "a",
+        ];
+        let codes = ["fms", "bms", "bre", "bmsx", "fm", "Fms", ""];
+        let nums = numbers();
+        let mut checked = 0;
+        for c in comps {
+            for code in codes {
+                for n in &nums {
+                    let text = format!("c{c}{code}{n}");
+                    let slow = parse_cid_slow(&text, IdKind::Mid, 0)
+                        .ok()
+                        .map(|(a, t, b)| (a, matches!(t, TypeCode::Resource), b));
+                    let fast = fast_cid(text.as_bytes())
+                        .map(|(a, t, b)| (a, matches!(t, TypeCode::Resource), b));
+                    assert_eq!(fast, slow, "{text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50_000);
+        for (s, e, o) in [
+            ("c8fms03", "c20bre06", "e15"),
+            ("c8fms03", "c20bre06", "e5"),
+            ("c8fms03", "c20bre06", "e100"),
+            ("c8fms03", "c20bre06", "e005"),
+            ("c8bms18", "c8fms03", "e995"),
+            ("C8fms03", "c20bre06", "e15"),
+            ("c8fms03", "c20bre06", "E15"),
+            ("c8fms03", "c20bre06-x", "e15"),
+            ("c8fms3", "c20bre06", "e15"),
+            ("c8fms03", "", "e15"),
+        ] {
+            for text in [
+                format!("{s}-{e}-{o}"),
+                format!("{s}-{e}-{o}-"),
+                format!("{s}{e}-{o}"),
+            ] {
+                let slow = Pid::parse_slow(&text).ok();
+                assert_eq!(fast_pid(text.as_bytes()), slow, "{text:?}");
+            }
+        }
     }
 }
