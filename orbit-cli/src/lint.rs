@@ -108,7 +108,10 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
                 return WalkState::Continue;
             }
             let path = entry.path();
-            if skip.is_some() && std::fs::canonicalize(path).ok().as_ref() == skip {
+            // Only a file with the manifest's name can be the manifest: compare names first.
+            if skip.is_some_and(|s| s.file_name() == path.file_name())
+                && std::fs::canonicalize(path).ok().as_ref() == skip
+            {
                 return WalkState::Continue;
             }
             let bytes = match std::fs::read(path) {
