@@ -8,7 +8,7 @@
 //! Run: `ORBIT_BENCH_SIZE=l cargo bench -p orbit-bench --bench parse`.
 
 use divan::{black_box, counter::ItemsCount, AllocProfiler, Bencher};
-use orbit_bench::{inputs, peers::*};
+use orbit_bench::{ids, inputs, peers::*};
 use orbit_engine::id;
 
 #[global_allocator]
@@ -31,6 +31,12 @@ fn each<T>(b: Bencher, list: &[&'static str], f: impl Fn(&str) -> T + Sync) {
 mod mid {
     use super::*;
 
+    /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
+    #[divan::bench]
+    fn orbit(b: Bencher) {
+        each(b, MIDS, |s| s.parse::<ids::Microservice>().ok());
+    }
+
     #[divan::bench]
     fn phf(b: Bencher) {
         each(b, MIDS, |s| MID_PHF.get(s).copied());
@@ -51,6 +57,12 @@ mod mid {
 mod rid {
     use super::*;
 
+    /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
+    #[divan::bench]
+    fn orbit(b: Bencher) {
+        each(b, RIDS, |s| s.parse::<ids::Resource>().ok());
+    }
+
     #[divan::bench]
     fn phf(b: Bencher) {
         each(b, RIDS, |s| RID_PHF.get(s).copied());
@@ -70,6 +82,12 @@ mod rid {
 mod pid {
     use super::*;
 
+    /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
+    #[divan::bench]
+    fn orbit(b: Bencher) {
+        each(b, PIDS, |s| s.parse::<ids::Process>().ok());
+    }
+
     #[divan::bench]
     fn phf(b: Bencher) {
         each(b, PIDS, |s| PID_PHF.get(s).copied());
@@ -77,7 +95,9 @@ mod pid {
 
     #[divan::bench]
     fn strum(b: Bencher) {
-        each(b, PIDS, |s| s.parse::<StrumPid>().ok());
+        if STRUM_PID {
+            each(b, PIDS, |s| s.parse::<StrumPid>().ok());
+        }
     }
 
     #[divan::bench]
@@ -89,6 +109,12 @@ mod pid {
 mod physical {
     use super::*;
 
+    /// Orbit's generated look-up: physical name → (resource, environment).
+    #[divan::bench]
+    fn orbit(b: Bencher) {
+        each(b, PHYSICALS, ids::Resource::from_physical_name);
+    }
+
     #[divan::bench]
     fn phf(b: Bencher) {
         each(b, PHYSICALS, |s| {
@@ -98,7 +124,9 @@ mod physical {
 
     #[divan::bench]
     fn strum(b: Bencher) {
-        each(b, PHYSICALS, |s| s.parse::<StrumPhysical>().ok());
+        if STRUM_PHYSICAL {
+            each(b, PHYSICALS, |s| s.parse::<StrumPhysical>().ok());
+        }
     }
 
     #[divan::bench]
@@ -111,6 +139,38 @@ mod physical {
 
 mod display {
     use super::*;
+    use std::fmt::Write;
+
+    /// A `fmt::Write` that only counts, so `Display` is measured without allocating.
+    struct Sink(usize);
+    impl Write for Sink {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+
+    #[divan::bench]
+    fn orbit_as_str(b: Bencher) {
+        let all = ids::Microservice::ALL;
+        b.counter(ItemsCount::new(all.len())).bench(|| {
+            for m in all {
+                black_box(black_box(*m).as_str());
+            }
+        });
+    }
+
+    #[divan::bench]
+    fn orbit_display(b: Bencher) {
+        let all = ids::Process::ALL;
+        b.counter(ItemsCount::new(all.len())).bench(|| {
+            let mut sink = Sink(0);
+            for p in all {
+                let _ = write!(sink, "{}", black_box(*p));
+            }
+            sink.0
+        });
+    }
 
     #[divan::bench]
     fn strum_as_static_str(b: Bencher) {
