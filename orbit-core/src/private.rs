@@ -74,6 +74,13 @@ impl<T> IdVisitor<T> {
 }
 
 #[cfg(feature = "serde")]
+impl<T> Default for IdVisitor<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(feature = "serde")]
 impl<T: core::str::FromStr<Err = ParseIdError>> serde::de::Visitor<'_> for IdVisitor<T> {
     type Value = T;
     fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
