@@ -200,7 +200,7 @@ pub fn check_file(path: &Path) -> Result<(String, Checked), Diagnostic> {
             d.column = 1;
             Err(d.with_help(match e.kind() {
                 std::io::ErrorKind::NotFound => {
-                    "create it, or name the manifest's path (`orbit check PATH`)".to_string()
+                    "create it, or name the manifest's path (`orbit check PATH`, `--manifest PATH`, or the macro's path argument)".to_string()
                 }
                 _ => "check the file's permissions".to_string(),
             }))

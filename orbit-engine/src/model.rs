@@ -232,11 +232,22 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} flows, {} components, {} MIDs, {} RIDs, {} PIDs, {} legs, {} events",
-            self.flows, self.components, self.mids, self.rids, self.pids, self.legs, self.events
-        )
+        let counts = [
+            (self.flows, "flow"),
+            (self.components, "component"),
+            (self.mids, "MID"),
+            (self.rids, "RID"),
+            (self.pids, "PID"),
+            (self.legs, "leg"),
+            (self.events, "event"),
+        ];
+        for (i, (n, what)) in counts.into_iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{n} {what}{}", if n == 1 { "" } else { "s" })?;
+        }
+        Ok(())
     }
 }
 
