@@ -1284,7 +1284,10 @@ fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
         quote!(Environment::#v => #m::__NAMES[self as usize],)
     });
     let phys_body = if empty {
-        quote!(match self {})
+        quote!({
+            let _ = env;
+            match self {}
+        })
     } else {
         quote!(match env { #(#arms)* })
     };

@@ -61,8 +61,22 @@ pub fn snake(text: &str, span: Span) -> Ident {
 }
 
 /// An identifier that is not a keyword by construction (uppercase constants, CamelCase types).
+/// Any character that cannot appear in an identifier becomes `_`, so this never panics.
 pub fn ident(text: &str, span: Span) -> Ident {
-    Ident::new(text, span)
+    let valid = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && text != "_";
+    if valid && !is_keyword(text) && !matches!(text, "Self" | "self" | "super" | "crate") {
+        return Ident::new(text, span);
+    }
+    let mut s: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        s.insert(0, 'X');
+    }
+    Ident::new(&format!("{s}_"), span)
 }
 
 fn is_keyword(s: &str) -> bool {

@@ -62,3 +62,22 @@ fn broken_manifest_gives_every_error_and_sound_items() {
     assert!(out.contains("pub const C8FMS03 : Microservice"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn every_rule_fixture_expands_without_panicking() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    entries.sort();
+    assert!(entries.len() > 40);
+    for path in entries {
+        let out = expand(&path, "orbit.toml", &Options::default()).to_string();
+        let failing = path.to_string_lossy().ends_with(".fail.toml");
+        assert_eq!(out.contains("compile_error"), failing, "{}", path.display());
+        // The output is well-formed token text.
+        assert!(out.parse::<TokenStream>().is_ok(), "{}", path.display());
+    }
+}
