@@ -1755,6 +1755,36 @@ impl Cx {
     /// Legs and events become constants of one namespace: two that would share a name clash.
     fn constant_clashes(&mut self) {
         let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::default();
+        // The ids' own constants (`C8`, `FLOW_4`, `C8FMS03`, `C8FMS03_C20BRE06_E15`) share the
+        // namespace: a leg named `c8` would clash with component `c8`.
+        let m = &self.manifest;
+        let ids = m
+            .flows
+            .iter()
+            .map(|f| ("flow", f.id.to_string(), &f.span))
+            .chain(
+                m.components
+                    .iter()
+                    .map(|c| ("component", c.id.to_string(), &c.span)),
+            )
+            .chain(
+                m.microservices
+                    .iter()
+                    .map(|x| ("microservice", x.id.to_string(), &x.span)),
+            )
+            .chain(
+                m.resources
+                    .iter()
+                    .map(|x| ("resource", x.id.to_string(), &x.span)),
+            )
+            .chain(
+                m.processes()
+                    .map(|(_, p)| ("process", p.pid.to_string(), &p.span)),
+            );
+        for (what, id, span) in ids {
+            let constant = id.replace('-', "_").to_ascii_uppercase();
+            seen.insert(constant, (format!("{what} `{id}`"), span.clone()));
+        }
         let legs = self.manifest.legs.iter().map(|l| ("leg", &l.name, &l.span));
         let events = self
             .manifest

@@ -1942,60 +1942,44 @@ pub(super) fn overview(s: &Sound<'_>, display: &str) -> String {
     d
 }
 
-/// Constants that legs or events would share with ids (`leg c8` and component `c8` are both
-/// `C8`): the items could not all be emitted, so each is a diagnostic at the leg or event.
-pub(super) fn name_clashes(m: &Manifest) -> Vec<crate::Diagnostic> {
-    let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    for f in &m.flows {
-        taken.insert(constant(&f.id.to_string()), format!("flow `{}`", f.id));
+/// Names the generated module cannot hold. The engine reports legs and events whose
+/// constants clash with ids' (ORB005); they are left out here so the rest compiles. An
+/// environment code that names one of the module's own submodules is reported here (ORB010).
+/// Returns the diagnostics to add and the spans of the entries to leave out.
+pub(super) fn name_clashes(m: &Manifest) -> (Vec<crate::Diagnostic>, BTreeSet<usize>) {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    taken.extend(m.flows.iter().map(|f| constant(&f.id.to_string())));
+    taken.extend(m.components.iter().map(|c| constant(&c.id.to_string())));
+    taken.extend(m.microservices.iter().map(|x| constant(&x.id.to_string())));
+    taken.extend(m.resources.iter().map(|x| constant(&x.id.to_string())));
+    taken.extend(m.processes().map(|(_, p)| constant(&p.pid.to_string())));
+    let mut drop = BTreeSet::new();
+    for (name, span) in m
+        .legs
+        .iter()
+        .map(|l| (&l.name, &l.span))
+        .chain(m.events.iter().map(|e| (&e.name, &e.span)))
+    {
+        if !taken.insert(constant(name)) {
+            drop.insert(span.start);
+        }
     }
-    for c in &m.components {
-        taken.insert(constant(&c.id.to_string()), format!("component `{}`", c.id));
-    }
-    for x in &m.microservices {
-        taken.insert(
-            constant(&x.id.to_string()),
-            format!("microservice `{}`", x.id),
-        );
-    }
-    for x in &m.resources {
-        taken.insert(constant(&x.id.to_string()), format!("resource `{}`", x.id));
-    }
-    for (_, p) in m.processes() {
-        taken.insert(constant(&p.pid.to_string()), format!("process `{}`", p.pid));
-    }
-    let mut out = Vec::new();
+    let mut diags = Vec::new();
     for e in &m.environments {
         if matches!(e.code.as_str(), "orbit" | "events") {
-            out.push(
+            drop.insert(e.span.start);
+            diags.push(
                 crate::Diagnostic::new(
                     crate::Code::Orb010,
                     e.span.clone(),
-                    format!("environment code `{}` would generate the module `{}`, which the generated `ids` module already has", e.code, e.code),
+                    format!(
+                        "environment code `{}` would generate the module `ids::{}`, which the generated module already has",
+                        e.code, e.code
+                    ),
                 )
                 .with_help("use another environment code"),
             );
         }
     }
-    let named = m
-        .legs
-        .iter()
-        .map(|l| ("leg", &l.name, &l.span))
-        .chain(m.events.iter().map(|e| ("event", &e.name, &e.span)));
-    for (what, name, span) in named {
-        if let Some(owner) = taken.get(&constant(name)) {
-            out.push(
-                crate::Diagnostic::new(
-                    crate::Code::Orb005,
-                    span.clone(),
-                    format!(
-                        "{what} `{name}` would generate the constant `{}`, which {owner} already has",
-                        constant(name)
-                    ),
-                )
-                .with_help(format!("rename the {what}")),
-            );
-        }
-    }
-    out
+    (diags, drop)
 }

@@ -150,9 +150,9 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
         // Rebuild when the manifest changes: stable proc macros track files only this way.
         const _: &[u8] = ::core::include_bytes!(#abs);
     });
-    let mut diags = checked.diagnostics.clone();
-    let clashes = emit::name_clashes(&checked.manifest);
-    diags.extend(clashes.iter().cloned());
+    let (extra, manifest) = emittable(checked.manifest);
+    let mut diags = checked.diagnostics;
+    diags.extend(extra);
     diags.sort_by_key(|d| (d.span.start, d.code));
     let index = crate::LineIndex::new(&text);
     for d in &mut diags {
@@ -166,21 +166,26 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
             ));
         }
     }
-    let mut manifest = checked.manifest;
-    if !clashes.is_empty() {
-        let bad: BTreeSet<usize> = clashes.iter().map(|d| d.span.start).collect();
-        manifest.legs.retain(|l| !bad.contains(&l.span.start));
-        manifest.events.retain(|e| !bad.contains(&e.span.start));
-        manifest
-            .environments
-            .retain(|e| !bad.contains(&e.span.start));
-    }
     let sound = emit::Sound::new(&manifest);
     out.extend(emit::module(&sound, opts));
     if opts.macros {
         out.extend(id_macros(&abs, display_path, opts));
     }
     out
+}
+
+/// The model without the entries whose generated names would clash, and the diagnostics the
+/// checker does not give for them.
+fn emittable(mut manifest: Manifest) -> (Vec<Diagnostic>, Manifest) {
+    let (diags, drop) = emit::name_clashes(&manifest);
+    if !drop.is_empty() {
+        manifest.legs.retain(|l| !drop.contains(&l.span.start));
+        manifest.events.retain(|e| !drop.contains(&e.span.start));
+        manifest
+            .environments
+            .retain(|e| !drop.contains(&e.span.start));
+    }
+    (diags, manifest)
 }
 
 /// The expansion of [`expand`] as formatted Rust source (by `rustfmt` when it is installed),
@@ -360,7 +365,7 @@ fn declared(path: &Path) -> Result<Arc<Declared>, String> {
         }
     }
     let (_, checked) = check_file(&canonical).map_err(|d| d.message)?;
-    let declared = Arc::new(Declared::new(&checked.manifest));
+    let declared = Arc::new(Declared::new(&emittable(checked.manifest).1));
     cache.insert(
         canonical,
         Cached {
