@@ -1,9 +1,11 @@
 //! The transfer of an application image between environments, with typed ids.
 //!
-//! Two local folders stand for the source and target S3 buckets, named by the generated
-//! physical names of `c16bre06` (application images) in `k8d` and `k8t`; a third file stands
-//! for the user event log `c20bre21`. The example copies an image file from one bucket to the
-//! other and writes the seven transfer events as JSON lines, each beside its PID.
+//! Local folders stand for the cloud resources, each named by its generated physical name: the
+//! S3 buckets of `c16bre06` (application images) in `k8d` and `k8t`, the DynamoDB tables of
+//! `c20bre09` (kustomize manifests, the Helm chart) and `c20bre15` (image metadata), and the user
+//! event log `c20bre21`, a JSON-lines file. The example walks the leg `transfer-image` step by
+//! step: it copies an image file from the source bucket to the target bucket, copies its chart,
+//! updates its metadata, and writes the seven transfer events as JSON lines, each beside its PID.
 //!
 //! ```text
 //! cargo run --example transfer [WORK_DIR]
@@ -28,24 +30,32 @@ const IMAGE: &[u8] = &[
     0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
 
-/// The event log `c20bre21` of one environment: a JSON-lines file, each line preceded by the PID
-/// of the step that wrote it.
+/// The user event log `c20bre21`: one JSON object per line.
 struct EventLog {
     file: fs::File,
-    at: Timestamp,
+    start: Timestamp,
 }
 
 impl EventLog {
+    /// Writes the entry of `event`, `seconds` after the transfer started, and prints it beside
+    /// the PID of the step that wrote it.
     fn write<E: LogEvent>(
         &mut self,
         step: Process,
         event: &E,
         seconds: i64,
     ) -> std::io::Result<()> {
-        let line = event.to_json(self.at.plus_seconds(seconds));
+        let line = event.to_json(self.start.plus_seconds(seconds));
         println!("{step}  {line}");
         writeln!(self.file, "{line}")
     }
+}
+
+/// The local folder standing for a resource in an environment, named by its physical name.
+fn folder(work: &Path, resource: Resource, env: Environment) -> std::io::Result<PathBuf> {
+    let dir = work.join(resource.physical_name(env));
+    fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -54,86 +64,84 @@ fn main() -> Result<(), Box<dyn Error>> {
         None => std::env::temp_dir().join(format!("orbit-transfer-{}", std::process::id())),
     };
     let (from, to) = (Environment::K8d, Environment::K8t);
-    let source = work.join(C16BRE06.physical_name(from)); // app-image-1206-bkt-k8d-aws
-    let target = work.join(k8t::C16BRE06); // the same, as a per-environment constant
-    let log_path = work.join(format!("{}.jsonl", C20BRE21.physical_name(from)));
-    fs::create_dir_all(&source)?;
-    fs::create_dir_all(&target)?;
-    let image = "my-image";
-    fs::write(source.join(format!("{image}.png")), IMAGE)?;
+    let (user, image) = ("user123", "my-image");
 
-    // The events are produced by c8bms18 and logged to c20bre21, as the manifest declares.
+    // The source environment already holds the image, its chart and its metadata.
+    let source = folder(&work, C16BRE06, from)?; // app-image-1206-bkt-k8d-aws
+    let target = folder(&work, C16BRE06, to)?; // app-image-1206-bkt-k8t-aws
+    assert_eq!(target, work.join(k8t::C16BRE06)); // the same name, as a constant
+    fs::write(source.join(format!("{image}.png")), IMAGE)?;
+    let chart = format!("apiVersion: v2\nname: {image}\nversion: 0.1.0\n");
+    fs::write(
+        folder(&work, C20BRE09, from)?.join(format!("{image}.yaml")),
+        &chart,
+    )?;
+
+    // The events come from c8bms18 and go to c20bre21, as the manifest declares.
     assert_eq!(events::TransferInitiated::MID, C8BMS18);
     assert_eq!(events::TransferInitiated::RID, C20BRE21);
-    println!(
-        "{} ({}) transfers `{image}` from {} to {} (leg {}, {} steps)",
-        C8BMS18,
-        C8BMS18.name(),
-        from,
-        to,
-        TRANSFER_IMAGE,
-        TRANSFER_IMAGE.parts().len()
-    );
+    let log_path = work.join(format!("{}.jsonl", C20BRE21.physical_name(from)));
     let mut log = EventLog {
         file: fs::File::create(&log_path)?,
-        at: "2024-10-27T10:00:00Z".parse()?,
+        start: "2024-10-27T10:00:00Z".parse()?, // Timestamp::now() in a service
     };
+    println!(
+        "{} ({}) runs leg {} of {} ({} steps): `{image}` from {from} to {to}",
+        C8BMS18,
+        C8BMS18.name(),
+        TRANSFER_IMAGE,
+        TRANSFER_IMAGE.flow(),
+        TRANSFER_IMAGE.parts().len(),
+    );
 
-    log.write(
-        pid!(c8bms18 - c20bre21 - e05),
-        &events::TransferInitiated::new("user123", image),
-        0,
-    )?;
-    let bytes = copy_step(pid!(c8bms18 - c16bre06 - e10), &source, image)?;
-    log.write(
-        pid!(c8bms18 - c20bre21 - e15),
-        &events::ImageRetrieved::new(),
-        15,
-    )?;
-    put_step(pid!(c8bms18 - c16bre06 - e20), &target, image, &bytes)?;
-    log.write(
-        pid!(c8bms18 - c20bre21 - e25),
-        &events::ImageUploaded::new(),
-        25,
-    )?;
-    log.write(
-        pid!(c8bms18 - c20bre21 - e35),
-        &events::HelmChartRetrieved::new(),
-        35,
-    )?;
-    log.write(
-        pid!(c8bms18 - c20bre21 - e45),
-        &events::HelmChartSaved::new(),
-        45,
-    )?;
-    log.write(
-        pid!(c8bms18 - c20bre21 - e55),
-        &events::ViewportUpdated::new(),
-        55,
-    )?;
-    log.write(
-        pid!(c8bms18 - c20bre21 - e60),
-        &events::TransferCompleted::new(),
-        60,
-    )?;
+    let mut bytes = Vec::new();
+    let mut chart_text = String::new();
+    for &step in TRANSFER_IMAGE.parts() {
+        match step {
+            C8BMS18_C20BRE21_E05 => {
+                log.write(step, &events::TransferInitiated::new(user, image), 0)?
+            }
+            C8BMS18_C16BRE06_E10 => bytes = fs::read(source.join(format!("{image}.png")))?,
+            C8BMS18_C20BRE21_E15 => log.write(step, &events::ImageRetrieved::new(), 15)?,
+            C8BMS18_C16BRE06_E20 => fs::write(target.join(format!("{image}.png")), &bytes)?,
+            C8BMS18_C20BRE21_E25 => log.write(step, &events::ImageUploaded::new(), 25)?,
+            C8BMS18_C20BRE09_E30 => {
+                let charts = folder(&work, C20BRE09, from)?;
+                chart_text = fs::read_to_string(charts.join(format!("{image}.yaml")))?;
+            }
+            C8BMS18_C20BRE21_E35 => log.write(step, &events::HelmChartRetrieved::new(), 35)?,
+            C8BMS18_C20BRE09_E40 => {
+                let charts = folder(&work, C20BRE09, to)?;
+                fs::write(charts.join(format!("{image}.yaml")), &chart_text)?;
+            }
+            C8BMS18_C20BRE21_E45 => log.write(step, &events::HelmChartSaved::new(), 45)?,
+            C8BMS18_C20BRE15_E50 => {
+                let metadata = folder(&work, C20BRE15, to)?;
+                let record = format!(
+                    "{{\"image\":\"{image}\",\"environment\":\"{to}\",\"bytes\":{}}}\n",
+                    bytes.len()
+                );
+                fs::write(metadata.join(format!("{image}.json")), record)?;
+            }
+            C8BMS18_C20BRE21_E55 => log.write(step, &events::ViewportUpdated::new(), 55)?,
+            C8BMS18_C20BRE21_E60 => log.write(step, &events::TransferCompleted::new(), 60)?,
+            other => return Err(format!("no handler for step {other} of {TRANSFER_IMAGE}").into()),
+        }
+    }
 
-    let copied = fs::read(target.join(format!("{image}.png")))?;
-    if copied != IMAGE {
+    // The first and last steps, also by the macros.
+    assert_eq!(
+        TRANSFER_IMAGE.parts().first(),
+        Some(&pid!(c8bms18 - c20bre21 - e05))
+    );
+    assert_eq!(
+        TRANSFER_IMAGE.parts().last(),
+        Some(&pid!(c8bms18 - c20bre21 - e60))
+    );
+    if fs::read(target.join(format!("{image}.png")))? != IMAGE {
         return Err("the image in the target bucket differs from the source".into());
     }
-    println!("copied {} bytes to {}", copied.len(), target.display());
+    println!("image copied to {}", target.display());
     println!("event log: {}", log_path.display());
     Ok(())
-}
-
-/// Reads the image from the source bucket (step `c8bms18-c16bre06-e10`).
-fn copy_step(step: Process, bucket: &Path, image: &str) -> std::io::Result<Vec<u8>> {
-    eprintln!("{step}: {}", step.doc().unwrap_or(""));
-    fs::read(bucket.join(format!("{image}.png")))
-}
-
-/// Writes the image to the target bucket (step `c8bms18-c16bre06-e20`).
-fn put_step(step: Process, bucket: &Path, image: &str, bytes: &[u8]) -> std::io::Result<()> {
-    eprintln!("{step}: {}", step.doc().unwrap_or(""));
-    fs::write(bucket.join(format!("{image}.png")), bytes)
 }
