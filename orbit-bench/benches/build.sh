@@ -89,6 +89,8 @@ cp "$ROOT/Cargo.lock" "$WORK/Cargo.lock" 2>/dev/null || true
 
 cd "$WORK"
 export CARGO_TARGET_DIR="$WORK/target"
+# Whole-crate builds, as in CI: no incremental reuse between rounds.
+export CARGO_INCREMENTAL=0
 # 3. Dependencies (orbit-core, orbit-macros, orbit-engine, syn …) once, and every crate once.
 cargo build -q -p "plain-$SIZE" -p "macro-$SIZE" -p calls -p consts
 
