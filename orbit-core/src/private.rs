@@ -11,7 +11,7 @@ pub use serde;
 pub use std::string::String;
 
 pub use crate::__orbit_impl_serde as impl_serde;
-use crate::ParseIdError;
+pub use crate::ParseIdError;
 
 /// `FromStr` of an enum of ids with a structure (flows, components, MIDs, RIDs, PIDs): parse
 /// the structure (no allocation), then binary-search its key.

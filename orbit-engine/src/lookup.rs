@@ -45,6 +45,45 @@ pub const fn pid_key(p: Pid) -> u64 {
     (endpoint_key(p.start) << 36) | (endpoint_key(p.end) << 10) | (p.order as u64 & 0x3ff)
 }
 
+/// The MID of a [`mid_key`] (the inverse; a key of another kind gives a meaningless MID).
+pub const fn mid_of_key(key: u64) -> Mid {
+    Mid {
+        component: (key >> 12) as u16,
+        kind: if (key >> 10) & 3 == 0 {
+            ServiceKind::Frontend
+        } else {
+            ServiceKind::Backend
+        },
+        number: (key & 0x3ff) as u16,
+    }
+}
+
+/// The RID of a [`rid_key`] (the inverse).
+pub const fn rid_of_key(key: u64) -> Rid {
+    Rid {
+        component: (key >> 12) as u16,
+        number: (key & 0x3ff) as u16,
+    }
+}
+
+/// The MID or RID of an [`endpoint_key`] (the inverse).
+pub const fn endpoint_of_key(key: u64) -> Endpoint {
+    if (key >> 10) & 3 == 2 {
+        Endpoint::Rid(rid_of_key(key))
+    } else {
+        Endpoint::Mid(mid_of_key(key))
+    }
+}
+
+/// The PID of a [`pid_key`] (the inverse).
+pub const fn pid_of_key(key: u64) -> Pid {
+    Pid {
+        start: endpoint_of_key((key >> 36) & 0x3ff_ffff),
+        end: endpoint_of_key((key >> 10) & 0x3ff_ffff),
+        order: (key & 0x3ff) as u16,
+    }
+}
+
 /// The key of a physical name's serial digits (`"1606"` → 1606), if they fit.
 pub fn serial_key(serial: &str) -> Option<u64> {
     if serial.is_empty() || serial.len() > 18 {
@@ -136,6 +175,11 @@ mod tests {
         let p: Pid = "c8fms03-c20bre06-e15".parse().unwrap();
         let q: Pid = "c8fms03-c20bre06-e20".parse().unwrap();
         assert_ne!(pid_key(p), pid_key(q));
+        assert_eq!(pid_of_key(pid_key(p)), p);
+        let long: Pid = "c9999bms999-c9999bre999-e995".parse().unwrap();
+        assert_eq!(pid_of_key(pid_key(long)), long);
+        assert_eq!(mid_of_key(mid_key(b)), b);
+        assert_eq!(rid_of_key(rid_key(r)), r);
         let mut table = [(pid_key(q), 1), (pid_key(p), 0)];
         table.sort_unstable();
         assert_eq!(find(&table, pid_key(p)), Some(0));

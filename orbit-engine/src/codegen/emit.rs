@@ -13,9 +13,7 @@ use quote::{quote, ToTokens};
 
 use super::names::{constant, ident, snake, variant};
 use super::Options;
-use crate::id::{
-    self, ComponentId, Endpoint, FlowId, Mid, RepoKind, ResourceKind, Rid, ServiceKind,
-};
+use crate::id::{self, ComponentId, Endpoint, FlowId, Mid, RepoKind, ResourceKind, Rid};
 use crate::lookup;
 use crate::model::{self, Manifest};
 
@@ -180,7 +178,7 @@ struct Closed<'a> {
     parse: TokenStream,
 }
 
-fn closed(c: Closed<'_>, core: &TokenStream) -> TokenStream {
+fn closed(c: Closed<'_>) -> TokenStream {
     let name = ident(c.name, Span::call_site());
     let d = doc(&c.doc);
     let vdefs = c.variants.iter().map(|(v, vd)| {
@@ -227,14 +225,14 @@ fn closed(c: Closed<'_>, core: &TokenStream) -> TokenStream {
         }
 
         impl ::core::str::FromStr for #name {
-            type Err = #core::ParseIdError;
+            type Err = __orbit::ParseIdError;
             /// Parses the canonical text; the error names the nearest declared ids.
-            fn from_str(text: &str) -> ::core::result::Result<Self, #core::ParseIdError> {
+            fn from_str(text: &str) -> ::core::result::Result<Self, __orbit::ParseIdError> {
                 #parse
             }
         }
 
-        #core::__private::impl_serde!(#name);
+        __orbit::impl_serde!(#name);
     }
 }
 
@@ -265,6 +263,30 @@ fn table(
     }
 }
 
+/// `id()` decoded from one integer key per variant (see [`crate::lookup`]): a `u64` per id
+/// instead of a struct literal keeps big expansions small.
+fn key_table(
+    method_doc: &str,
+    ty: TokenStream,
+    decode: TokenStream,
+    keys: Vec<u64>,
+    empty: bool,
+) -> TokenStream {
+    let d = doc(method_doc);
+    let k = keys.into_iter().map(Literal::u64_unsuffixed);
+    let body = if empty {
+        quote!(match self {})
+    } else {
+        quote!(__orbit::lookup::#decode(Self::__KEY[self as usize]))
+    };
+    quote! {
+        #[doc(hidden)]
+        pub const __KEY: &'static [u64] = &[#(#k),*];
+        #d
+        pub const fn id(self) -> #ty { #body }
+    }
+}
+
 fn keyed_index(mut keys: Vec<(u64, usize)>) -> TokenStream {
     keys.sort_unstable();
     let k = keys.iter().map(|(k, i)| {
@@ -285,65 +307,31 @@ fn named_index(mut names: Vec<(String, usize)>) -> TokenStream {
     quote!(&[#(#k),*])
 }
 
-fn parse_keyed(
-    core: &TokenStream,
-    ty: TokenStream,
-    key: TokenStream,
-    index: TokenStream,
-) -> TokenStream {
+fn parse_keyed(ty: TokenStream, key: TokenStream, index: TokenStream) -> TokenStream {
     quote! {
         const INDEX: &[(u64, u32)] = #index;
-        #core::__private::parse_keyed::<Self, #ty>(text, Self::KIND, #key, INDEX, Self::ALL, Self::__IDS)
+        __orbit::parse_keyed::<Self, #ty>(text, Self::KIND, #key, INDEX, Self::ALL, Self::__IDS)
     }
 }
 
-fn parse_named(core: &TokenStream, index: TokenStream) -> TokenStream {
+fn parse_named(index: TokenStream) -> TokenStream {
     quote! {
         const INDEX: &[(&str, u32)] = #index;
-        #core::__private::parse_named(text, Self::KIND, INDEX, Self::ALL, Self::__IDS)
+        __orbit::parse_named(text, Self::KIND, INDEX, Self::ALL, Self::__IDS)
     }
 }
 
-fn mid_lit(core: &TokenStream, m: Mid) -> TokenStream {
-    let c = m.component;
-    let n = m.number;
-    let k = match m.kind {
-        ServiceKind::Frontend => quote!(Frontend),
-        ServiceKind::Backend => quote!(Backend),
-    };
-    quote!(#core::__private::Mid { component: #c, kind: #core::__private::ServiceKind::#k, number: #n })
-}
-
-fn rid_lit(core: &TokenStream, r: Rid) -> TokenStream {
-    let c = r.component;
-    let n = r.number;
-    quote!(#core::__private::Rid { component: #c, number: #n })
-}
-
-fn endpoint_lit(core: &TokenStream, e: Endpoint) -> TokenStream {
-    match e {
-        Endpoint::Mid(m) => {
-            let m = mid_lit(core, m);
-            quote!(#core::__private::Endpoint::Mid(#m))
-        }
-        Endpoint::Rid(r) => {
-            let r = rid_lit(core, r);
-            quote!(#core::__private::Endpoint::Rid(#r))
-        }
-    }
-}
-
-fn kind_lit(core: &TokenStream, k: ResourceKind) -> TokenStream {
+fn kind_lit(k: ResourceKind) -> TokenStream {
     match k {
-        ResourceKind::Dynamodb => quote!(#core::__private::ResourceKind::Dynamodb),
-        ResourceKind::S3 => quote!(#core::__private::ResourceKind::S3),
-        ResourceKind::Mysql => quote!(#core::__private::ResourceKind::Mysql),
+        ResourceKind::Dynamodb => quote!(__orbit::ResourceKind::Dynamodb),
+        ResourceKind::S3 => quote!(__orbit::ResourceKind::S3),
+        ResourceKind::Mysql => quote!(__orbit::ResourceKind::Mysql),
     }
 }
 
-fn repo_kind_lit(core: &TokenStream, k: RepoKind) -> TokenStream {
+fn repo_kind_lit(k: RepoKind) -> TokenStream {
     let v = ident(&format!("{k:?}"), Span::call_site());
-    quote!(#core::__private::RepoKind::#v)
+    quote!(__orbit::RepoKind::#v)
 }
 
 fn flow_variant(f: FlowId) -> String {
@@ -358,9 +346,9 @@ fn opt_str(s: Option<&str>) -> TokenStream {
     match s {
         Some(s) => {
             let l = lit(s);
-            quote!(::core::option::Option::Some(#l))
+            quote!(Some(#l))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(None),
     }
 }
 
@@ -445,17 +433,18 @@ impl Sound<'_> {
 /// The items of the `ids` module.
 pub(super) fn module(s: &Sound<'_>, opts: &Options) -> TokenStream {
     let core = &opts.core_path();
-    let mut out = TokenStream::new();
+    // Private, so `use ids::*` does not import it; short paths keep big expansions small.
+    let mut out = quote!(use #core::__private as __orbit;);
     out.extend(orbit_items(s));
-    out.extend(environments(s, core));
-    out.extend(regions(s, core));
-    out.extend(flows(s, core));
-    out.extend(components(s, core));
-    out.extend(microservices(s, core));
-    out.extend(resources(s, core));
-    out.extend(processes(s, core));
-    out.extend(legs(s, core));
-    out.extend(events(s, core));
+    out.extend(environments(s));
+    out.extend(regions(s));
+    out.extend(flows(s));
+    out.extend(components(s));
+    out.extend(microservices(s));
+    out.extend(resources(s));
+    out.extend(processes(s));
+    out.extend(legs(s));
+    out.extend(events(s));
     out.extend(env_modules(s));
     out.extend(event_types(s, core));
     out
@@ -479,14 +468,14 @@ fn orbit_items(s: &Sound<'_>) -> TokenStream {
             /// The cloud code at the end of every physical and repository name.
             pub const CLOUD: &str = #cloud;
             /// The owner of the flow repositories.
-            pub const REPOSITORY_OWNER: ::core::option::Option<&str> = #owner;
+            pub const REPOSITORY_OWNER: Option<&str> = #owner;
             /// The branch repository URLs point at.
-            pub const REPOSITORY_BRANCH: ::core::option::Option<&str> = #branch;
+            pub const REPOSITORY_BRANCH: Option<&str> = #branch;
         }
     }
 }
 
-fn environments(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn environments(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .envs
         .iter()
@@ -519,24 +508,22 @@ fn environments(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             ),
             variants,
             ids,
-            parse: parse_named(core, index),
-        },
-        core,
-    );
+            parse: parse_named(index),
+        });
     let empty = s.envs.is_empty();
     let names = s.envs.iter().map(|e| opt_str(e.name.as_deref())).collect();
     let docs = s.envs.iter().map(|e| opt_str(e.doc.as_deref())).collect();
     let name = table(
         "name",
         "The environment's name: \"development\".",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         names,
         empty,
     );
     let docs = table(
         "doc",
         "The manifest's `doc` of the environment.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -551,7 +538,7 @@ fn environments(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn regions(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn regions(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .regions
         .iter()
@@ -577,17 +564,14 @@ fn regions(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, c)| (c, i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Region",
-            what: "region",
-            doc: "The regions of the manifest: each holds a range of component numbers.".into(),
-            variants,
-            ids,
-            parse: parse_named(core, index),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Region",
+        what: "region",
+        doc: "The regions of the manifest: each holds a range of component numbers.".into(),
+        variants,
+        ids,
+        parse: parse_named(index),
+    });
     let empty = s.regions.is_empty();
     let names = s
         .regions
@@ -624,7 +608,7 @@ fn regions(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the region.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -632,7 +616,7 @@ fn regions(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn flows(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .flows
         .iter()
@@ -646,29 +630,21 @@ fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, f)| (u64::from(f.id.0), i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Flow",
-            what: "flow",
-            doc: "The flows of the manifest, by number.".into(),
-            variants,
-            ids,
-            parse: parse_keyed(
-                core,
-                quote!(#core::__private::FlowId),
-                quote!(|f| u64::from(f.0)),
-                index,
-            ),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Flow",
+        what: "flow",
+        doc: "The flows of the manifest, by number.".into(),
+        variants,
+        ids,
+        parse: parse_keyed(quote!(__orbit::FlowId), quote!(|f| u64::from(f.0)), index),
+    });
     let empty = s.flows.is_empty();
     let idl = s
         .flows
         .iter()
         .map(|f| {
             let n = f.id.0;
-            quote!(#core::__private::FlowId(#n))
+            quote!(__orbit::FlowId(#n))
         })
         .collect();
     let names = s
@@ -706,7 +682,7 @@ fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
         .map(|f| {
             let fp = s.flow_path(f.id);
             let r = s.m.repositories(f.id).into_iter().filter_map(|r| {
-                let k = repo_kind_lit(core, r.kind);
+                let k = repo_kind_lit(r.kind);
                 let env = ident(&variant(&r.env), Span::call_site());
                 let name = lit(&r.name);
                 let url = opt_str(r.url.as_deref());
@@ -720,7 +696,7 @@ fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let id = table(
         "id",
         "The parsed flow id.",
-        quote!(#core::__private::FlowId),
+        quote!(__orbit::FlowId),
         idl,
         empty,
     );
@@ -734,7 +710,7 @@ fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the flow.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -770,7 +746,7 @@ fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             #legs
             #repos
             /// The repository of one kind in one environment.
-            pub fn repository(self, kind: #core::__private::RepoKind, env: Environment) -> ::core::option::Option<&'static Repository> {
+            pub fn repository(self, kind: __orbit::RepoKind, env: Environment) -> Option<&'static Repository> {
                 self.repositories().iter().find(|r| r.kind == kind && r.env == env)
             }
         }
@@ -781,13 +757,13 @@ fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             /// The flow.
             pub flow: Flow,
             /// Which of the six kinds.
-            pub kind: #core::__private::RepoKind,
+            pub kind: __orbit::RepoKind,
             /// The environment.
             pub env: Environment,
             /// `flow-4-infrastructure-rep-k8d-aws`.
             pub name: &'static str,
             /// `https://github.com/<owner>/<name>/tree/<branch>`, when the manifest names an owner.
-            pub url: ::core::option::Option<&'static str>,
+            pub url: Option<&'static str>,
         }
     });
     for f in &s.flows {
@@ -849,7 +825,7 @@ fn flows(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn components(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn components(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .components
         .iter()
@@ -863,29 +839,25 @@ fn components(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, c)| (u64::from(c.id.0), i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Component",
-            what: "component",
-            doc: "The components of the manifest, by number (written `C20` in prose).".into(),
-            variants,
-            ids,
-            parse: parse_keyed(
-                core,
-                quote!(#core::__private::ComponentId),
-                quote!(|c| u64::from(c.0)),
-                index,
-            ),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Component",
+        what: "component",
+        doc: "The components of the manifest, by number (written `C20` in prose).".into(),
+        variants,
+        ids,
+        parse: parse_keyed(
+            quote!(__orbit::ComponentId),
+            quote!(|c| u64::from(c.0)),
+            index,
+        ),
+    });
     let empty = s.components.is_empty();
     let idl = s
         .components
         .iter()
         .map(|c| {
             let n = c.id.0;
-            quote!(#core::__private::ComponentId(#n))
+            quote!(__orbit::ComponentId(#n))
         })
         .collect();
     let names = s
@@ -951,7 +923,7 @@ fn components(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let id = table(
         "id",
         "The parsed component id.",
-        quote!(#core::__private::ComponentId),
+        quote!(__orbit::ComponentId),
         idl,
         empty,
     );
@@ -965,7 +937,7 @@ fn components(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the component.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -1010,9 +982,9 @@ fn components(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             #rids
             /// The blocks the component reserves in `flow`, by its position there
             /// (`12(k-1)+3, +6, +9, +12`); `None` when the flow does not list it.
-            pub fn blocks(self, flow: Flow) -> ::core::option::Option<[u8; 4]> {
+            pub fn blocks(self, flow: Flow) -> Option<[u8; 4]> {
                 let k = flow.components().iter().position(|&c| c == self)?;
-                ::core::option::Option::Some(#core::__private::blocks(k as u8 + 1))
+                ::core::option::Option::Some(__orbit::blocks(k as u8 + 1))
             }
         }
     });
@@ -1036,7 +1008,7 @@ fn components(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn microservices(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn microservices(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .mids
         .iter()
@@ -1055,24 +1027,20 @@ fn microservices(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, m)| (lookup::mid_key(m.id), i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Microservice",
-            what: "MID",
-            doc: "The microservices (MIDs) of the manifest, by component then identifier.".into(),
-            variants,
-            ids,
-            parse: parse_keyed(
-                core,
-                quote!(#core::__private::Mid),
-                quote!(#core::__private::lookup::mid_key),
-                index,
-            ),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Microservice",
+        what: "MID",
+        doc: "The microservices (MIDs) of the manifest, by component then identifier.".into(),
+        variants,
+        ids,
+        parse: parse_keyed(
+            quote!(__orbit::Mid),
+            quote!(__orbit::lookup::mid_key),
+            index,
+        ),
+    });
     let empty = s.mids.is_empty();
-    let idl = s.mids.iter().map(|m| mid_lit(core, m.id)).collect();
+    let keys = s.mids.iter().map(|m| lookup::mid_key(m.id)).collect();
     let names = s
         .mids
         .iter()
@@ -1089,11 +1057,11 @@ fn microservices(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
         .iter()
         .map(|m| s.comp_path(m.id.component_id()))
         .collect();
-    let id = table(
-        "id",
+    let id = key_table(
         "The parsed MID: component number, frontend or backend, identifier.",
-        quote!(#core::__private::Mid),
-        idl,
+        quote!(__orbit::Mid),
+        quote!(mid_of_key),
+        keys,
         empty,
     );
     let name = table(
@@ -1106,7 +1074,7 @@ fn microservices(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the microservice.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -1132,7 +1100,7 @@ fn microservices(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             #roles
             #comps
             /// Frontend (`fms`) or backend (`bms`).
-            pub const fn service_kind(self) -> #core::__private::ServiceKind { self.id().kind }
+            pub const fn service_kind(self) -> __orbit::ServiceKind { self.id().kind }
             /// The functional identifier (3 for `c8fms03`).
             pub const fn number(self) -> u16 { self.id().number }
         }
@@ -1173,7 +1141,7 @@ fn microservices(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn resources(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .rids
         .iter()
@@ -1192,32 +1160,27 @@ fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, r)| (lookup::rid_key(r.0.id), i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Resource",
-            what: "RID",
-            doc: "The backend resources (RIDs) of the manifest, by component then identifier."
-                .into(),
-            variants,
-            ids,
-            parse: parse_keyed(
-                core,
-                quote!(#core::__private::Rid),
-                quote!(#core::__private::lookup::rid_key),
-                index,
-            ),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Resource",
+        what: "RID",
+        doc: "The backend resources (RIDs) of the manifest, by component then identifier.".into(),
+        variants,
+        ids,
+        parse: parse_keyed(
+            quote!(__orbit::Rid),
+            quote!(__orbit::lookup::rid_key),
+            index,
+        ),
+    });
     let empty = s.rids.is_empty();
-    let idl = s.rids.iter().map(|r| rid_lit(core, r.0.id)).collect();
+    let keys = s.rids.iter().map(|r| lookup::rid_key(r.0.id)).collect();
     let names = s
         .rids
         .iter()
         .map(|r| lit(&r.0.name).into_token_stream())
         .collect();
     let docs = s.rids.iter().map(|r| opt_str(r.0.doc.as_deref())).collect();
-    let kinds = s.rids.iter().map(|r| kind_lit(core, r.0.kind)).collect();
+    let kinds = s.rids.iter().map(|r| kind_lit(r.0.kind)).collect();
     let comps = s
         .rids
         .iter()
@@ -1229,11 +1192,11 @@ fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
         .iter()
         .map(|r| lit(&id::serial(r.1, r.0.id)).into_token_stream())
         .collect();
-    let id = table(
-        "id",
+    let id = key_table(
         "The parsed RID: component number and identifier.",
-        quote!(#core::__private::Rid),
-        idl,
+        quote!(__orbit::Rid),
+        quote!(rid_of_key),
+        keys,
         empty,
     );
     let name = table(
@@ -1246,14 +1209,14 @@ fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the resource.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
     let kinds = table(
         "kind",
         "DynamoDB, S3 or MySQL.",
-        quote!(#core::__private::ResourceKind),
+        quote!(__orbit::ResourceKind),
         kinds,
         empty,
     );
@@ -1314,15 +1277,15 @@ fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             }
             /// The resource and environment a physical name belongs to. Parses the name's
             /// structure (no allocation) and looks its serial up in a sorted table.
-            pub fn from_physical_name(name: &str) -> ::core::option::Option<(Resource, Environment)> {
+            pub fn from_physical_name(name: &str) -> Option<(Resource, Environment)> {
                 const SERIALS: &[(u64, u32)] = #serial_index;
-                let parsed = #core::__private::PhysicalName::parse(name).ok()?;
+                let parsed = __orbit::PhysicalName::parse(name).ok()?;
                 if parsed.cloud != orbit::CLOUD {
-                    return ::core::option::Option::None;
+                    return None;
                 }
                 let env: Environment = parsed.env.parse().ok()?;
-                let key = #core::__private::lookup::serial_key(parsed.serial)?;
-                #core::__private::lookup::find_all(SERIALS, key)
+                let key = __orbit::lookup::serial_key(parsed.serial)?;
+                __orbit::lookup::find_all(SERIALS, key)
                     .map(|i| Self::ALL[i])
                     .find(|r| r.physical_name(env) == name)
                     .map(|r| (r, env))
@@ -1365,7 +1328,7 @@ fn resources(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn processes(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn processes(s: &Sound<'_>) -> TokenStream {
     let procs: Vec<_> = s.processes().collect();
     let variants = procs
         .iter()
@@ -1384,32 +1347,20 @@ fn processes(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, p)| (lookup::pid_key(p.2.pid), i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Process",
-            what: "PID",
-            doc: "The process steps (PIDs) of the manifest, leg by leg in execution order.".into(),
-            variants,
-            ids,
-            parse: parse_keyed(
-                core,
-                quote!(#core::__private::Pid),
-                quote!(#core::__private::lookup::pid_key),
-                index,
-            ),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Process",
+        what: "PID",
+        doc: "The process steps (PIDs) of the manifest, leg by leg in execution order.".into(),
+        variants,
+        ids,
+        parse: parse_keyed(
+            quote!(__orbit::Pid),
+            quote!(__orbit::lookup::pid_key),
+            index,
+        ),
+    });
     let empty = procs.is_empty();
-    let pid_lits = procs
-        .iter()
-        .map(|p| {
-            let a = endpoint_lit(core, p.2.pid.start);
-            let b = endpoint_lit(core, p.2.pid.end);
-            let o = p.2.pid.order;
-            quote!(#core::__private::Pid { start: #a, end: #b, order: #o })
-        })
-        .collect();
+    let keys = procs.iter().map(|p| lookup::pid_key(p.2.pid)).collect();
     let starts = procs.iter().map(|p| s.end_path(p.2.pid.start)).collect();
     let ends = procs.iter().map(|p| s.end_path(p.2.pid.end)).collect();
     let legs = procs
@@ -1431,11 +1382,11 @@ fn processes(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
         .iter()
         .map(|p| strs(p.2.actions.iter().map(String::as_str)))
         .collect();
-    let id = table(
-        "id",
+    let id = key_table(
         "The parsed PID: start, end and execution order.",
-        quote!(#core::__private::Pid),
-        pid_lits,
+        quote!(__orbit::Pid),
+        quote!(pid_of_key),
+        keys,
         empty,
     );
     let starts = table(
@@ -1469,7 +1420,7 @@ fn processes(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the step.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -1564,7 +1515,7 @@ fn processes(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn legs(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn legs(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .legs
         .iter()
@@ -1578,17 +1529,14 @@ fn legs(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, c)| (c, i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Leg",
-            what: "leg",
-            doc: "The legs of the manifest, as declared: ordered process steps.".into(),
-            variants,
-            ids,
-            parse: parse_named(core, index),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Leg",
+        what: "leg",
+        doc: "The legs of the manifest, as declared: ordered process steps.".into(),
+        variants,
+        ids,
+        parse: parse_named(index),
+    });
     let empty = s.legs.is_empty();
     let flows = s.legs.iter().map(|(l, _)| s.flow_path(l.flow)).collect();
     let docs = s
@@ -1617,7 +1565,7 @@ fn legs(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the leg.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -1657,7 +1605,7 @@ fn legs(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     t
 }
 
-fn events(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
+fn events(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .events
         .iter()
@@ -1671,17 +1619,14 @@ fn events(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             .map(|(i, c)| (c, i))
             .collect(),
     );
-    let mut t = closed(
-        Closed {
-            name: "Event",
-            what: "event",
-            doc: "The events of the manifest, as declared. Typed entries are in [`events`].".into(),
-            variants,
-            ids,
-            parse: parse_named(core, index),
-        },
-        core,
-    );
+    let mut t = closed(Closed {
+        name: "Event",
+        what: "event",
+        doc: "The events of the manifest, as declared. Typed entries are in [`events`].".into(),
+        variants,
+        ids,
+        parse: parse_named(index),
+    });
     let empty = s.events.is_empty();
     let mids = s.events.iter().map(|e| s.mid_path(e.mid)).collect();
     let rids = s.events.iter().map(|e| s.rid_path(e.rid)).collect();
@@ -1708,7 +1653,7 @@ fn events(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
     let docs = table(
         "doc",
         "The manifest's `doc` of the event.",
-        quote!(::core::option::Option<&'static str>),
+        quote!(Option<&'static str>),
         docs,
         empty,
     );
@@ -1817,7 +1762,7 @@ fn event_types(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             /// The resource it is logged to.
             pub const RID: super::Resource = super::#rid;
             /// The JSON entry at `timestamp`: `{"event":…,"timestamp":…,<fields>}`.
-            pub fn to_json(&self, timestamp: #core::Timestamp) -> #core::__private::String {
+            pub fn to_json(&self, timestamp: #core::Timestamp) -> super::__orbit::String {
                 #core::LogEvent::to_json(self, timestamp)
             }
         };

@@ -125,6 +125,9 @@ fn compile_error(msg: &str, span: Span) -> TokenStream {
 /// and returns the items of the `ids` module of SPEC §5, preceded by one `compile_error!` per
 /// violation. Never panics.
 pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> TokenStream {
+    // Stat before reading: if the file changes in between, the cache entry is stale-keyed and
+    // the next look-up reads it again.
+    let meta = std::fs::metadata(manifest_path).ok();
     let (text, checked) = match check_file(manifest_path) {
         Ok(x) => x,
         Err(d) => {
@@ -165,6 +168,18 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
                 opts.span,
             ));
         }
+    }
+    if let (Some(meta), Ok(canonical)) = (meta, std::fs::canonicalize(manifest_path)) {
+        // The id macros of the same compilation find the manifest already parsed.
+        let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+        cache.insert(
+            canonical,
+            Cached {
+                modified: meta.modified().ok(),
+                len: meta.len(),
+                declared: Arc::new(Declared::new(&manifest)),
+            },
+        );
     }
     let sound = emit::Sound::new(&manifest);
     out.extend(emit::module(&sound, opts));
