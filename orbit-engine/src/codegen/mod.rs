@@ -368,9 +368,13 @@ static CACHE: Mutex<BTreeMap<PathBuf, Cached>> = Mutex::new(BTreeMap::new());
 /// The declared ids of a manifest, parsed once per (canonical path, modification time, size).
 fn declared(path: &Path) -> Result<Arc<Declared>, String> {
     let canonical = std::fs::canonicalize(path)
-        .map_err(|e| format!("cannot read manifest `{}`: {e}", path.display()))?;
-    let meta = std::fs::metadata(&canonical)
-        .map_err(|e| format!("cannot read manifest `{}`: {e}", canonical.display()))?;
+        .map_err(|e| format!("ORB004: cannot read manifest `{}`: {e}", path.display()))?;
+    let meta = std::fs::metadata(&canonical).map_err(|e| {
+        format!(
+            "ORB004: cannot read manifest `{}`: {e}",
+            canonical.display()
+        )
+    })?;
     let modified = meta.modified().ok();
     let len = meta.len();
     let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
@@ -379,7 +383,8 @@ fn declared(path: &Path) -> Result<Arc<Declared>, String> {
             return Ok(c.declared.clone());
         }
     }
-    let (_, checked) = check_file(&canonical).map_err(|d| d.message)?;
+    let (_, checked) =
+        check_file(&canonical).map_err(|d| format!("{}: {}", d.code.as_str(), d.message))?;
     let declared = Arc::new(Declared::new(&emittable(checked.manifest).1));
     cache.insert(
         canonical,
