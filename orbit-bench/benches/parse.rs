@@ -31,6 +31,12 @@ fn each<T>(b: Bencher, list: &[&'static str], f: impl Fn(&str) -> T + Sync) {
 mod mid {
     use super::*;
 
+    /// Prototype: the same structural parse, then a compile-time open-addressing key table.
+    #[divan::bench]
+    fn proto_key_table(b: Bencher) {
+        each(b, MIDS, orbit_bench::proto::mid);
+    }
+
     /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
     #[divan::bench]
     fn orbit(b: Bencher) {
@@ -57,6 +63,12 @@ mod mid {
 mod rid {
     use super::*;
 
+    /// Prototype: the same structural parse, then a compile-time open-addressing key table.
+    #[divan::bench]
+    fn proto_key_table(b: Bencher) {
+        each(b, RIDS, orbit_bench::proto::rid);
+    }
+
     /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
     #[divan::bench]
     fn orbit(b: Bencher) {
@@ -81,6 +93,12 @@ mod rid {
 
 mod pid {
     use super::*;
+
+    /// Prototype: the same structural parse, then a compile-time open-addressing key table.
+    #[divan::bench]
+    fn proto_key_table(b: Bencher) {
+        each(b, PIDS, orbit_bench::proto::pid);
+    }
 
     /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
     #[divan::bench]

@@ -3,25 +3,33 @@
 //! (the project's `orbit.toml` by default; `ORBIT_BENCH_SIZE=l` for the large one).
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use orbit_bench::{ids, peers};
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations made by this thread (tests run on their own threads).
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: the slot may be gone while the thread is being torn down.
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -37,12 +45,11 @@ impl Write for Sink {
     }
 }
 
-/// Runs `f` and returns how many allocations it made. Tests in this file run one at a time
-/// (a single `#[test]`), so the count is `f`'s own.
+/// Runs `f` and returns how many allocations this thread made meanwhile.
 fn allocations(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let before = ALLOCATIONS.with(Cell::get);
     f();
-    ALLOCATIONS.load(Ordering::SeqCst) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
 
 #[test]
@@ -94,4 +101,19 @@ fn parse_as_str_and_display_allocate_nothing() {
         allocations(|| drop(std::hint::black_box(String::from("x")))),
         1
     );
+}
+
+#[test]
+fn the_prototype_key_tables_find_every_id() {
+    for (i, s) in peers::MIDS.iter().enumerate() {
+        assert_eq!(orbit_bench::proto::mid(s), Some(i as u32), "{s}");
+    }
+    for (i, s) in peers::RIDS.iter().enumerate() {
+        assert_eq!(orbit_bench::proto::rid(s), Some(i as u32), "{s}");
+    }
+    for (i, s) in peers::PIDS.iter().enumerate() {
+        assert_eq!(orbit_bench::proto::pid(s), Some(i as u32), "{s}");
+    }
+    assert_eq!(orbit_bench::proto::mid("c4fms999"), None);
+    assert_eq!(orbit_bench::proto::pid("c8fms03-c20bre06-e995"), None);
 }
