@@ -1196,9 +1196,13 @@ impl Cx {
                 continue;
             };
             self.known_keys(&e, keys::RESOURCE, "a resource");
-            let what = format!("resource `{key}`");
-            let kind = self.req_str(&e, "kind", &what, "\"dynamodb\"");
-            let name = self.req_str(&e, "name", &what, "\"user-data\"");
+            let kind = self.req_str(&e, "kind", format_args!("resource `{key}`"), "\"dynamodb\"");
+            let name = self.req_str(
+                &e,
+                "name",
+                format_args!("resource `{key}`"),
+                "\"user-data\"",
+            );
             let doc = self.opt_str(&e, "doc").map(|s| s.0);
             let flow_decl = self.opt_str(&e, "flow");
             let inserted = self.opt_bool(&e, "inserted");
@@ -1531,7 +1535,7 @@ impl Cx {
                             let mut sound = true;
                             let mut offset = inner.start;
                             for ep in [pid.start, pid.end] {
-                                let len = display_len(&ep);
+                                let len = endpoint_len(ep);
                                 let span = offset..offset + len;
                                 offset += len + 1;
                                 let ok = match ep {
@@ -1563,9 +1567,10 @@ impl Cx {
                                     );
                                 }
                             }
-                            let order_span =
-                                inner.end.saturating_sub(display_len(&pid.order).max(2) + 1)
-                                    ..inner.end;
+                            let order_span = inner
+                                .end
+                                .saturating_sub(decimal_digits(pid.order).max(2) + 1)
+                                ..inner.end;
                             if pid.order % 5 != 0 && !inserted {
                                 let lo = (pid.order / 5 * 5).max(5);
                                 let hi = lo + 5;
@@ -1907,16 +1912,22 @@ impl Hasher for FxHasher {
     }
 }
 
-/// The length of a value's `Display` text, without allocating it.
-fn display_len(v: &impl fmt::Display) -> usize {
-    struct Count(usize);
-    impl fmt::Write for Count {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.0 += s.len();
-            Ok(())
-        }
+/// The number of decimal digits of `n`.
+fn decimal_digits(n: u16) -> usize {
+    match n {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        _ => 5,
     }
-    let mut c = Count(0);
-    let _ = fmt::write(&mut c, format_args!("{v}"));
-    c.0
+}
+
+/// The length of a MID's or RID's canonical text (`c<N><code><NN>`), without formatting it.
+fn endpoint_len(ep: Endpoint) -> usize {
+    let (component, number) = match ep {
+        Endpoint::Mid(m) => (m.component, m.number),
+        Endpoint::Rid(r) => (r.component, r.number),
+    };
+    1 + decimal_digits(component) + 3 + decimal_digits(number).max(2)
 }
