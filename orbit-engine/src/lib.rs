@@ -45,6 +45,8 @@ pub mod lookup;
 pub mod alloc;
 #[cfg(feature = "manifest")]
 mod check;
+#[cfg(feature = "manifest")]
+mod fxhash;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 #[cfg(feature = "lint")]

@@ -4,7 +4,7 @@
 //! number, microservices and resources by component then identifier, environments and legs
 //! and events as declared), so everything generated from it is deterministic.
 
-use std::collections::HashMap;
+use crate::fxhash::HashMap;
 use std::ops::{Range, RangeInclusive};
 
 use crate::id::{self, ComponentId, Endpoint, FlowId, Mid, Pid, RepoKind, ResourceKind, Rid};
@@ -289,7 +289,7 @@ pub(crate) struct Index {
 impl Manifest {
     /// Builds the lookup tables; called once the lists are final.
     pub(crate) fn reindex(&mut self) {
-        let mut pids = HashMap::new();
+        let mut pids = HashMap::default();
         for (li, leg) in self.legs.iter().enumerate() {
             for (pi, p) in leg.parts.iter().enumerate() {
                 pids.entry(p.pid).or_insert((li, pi));
