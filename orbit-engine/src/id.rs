@@ -600,50 +600,72 @@ fn fast_padded(b: &[u8]) -> Option<u16> {
 /// `c<N><fms|bms|bre><NN>` with N in 1..=MAX_GROUP without leading zero.
 #[inline]
 fn fast_cid(b: &[u8]) -> Option<(u16, TypeCode, u16)> {
-    let rest = b.strip_prefix(b"c")?;
-    let mut i = 0;
-    let mut component: u16 = 0;
-    while i < 4 && i < rest.len() && rest[i].is_ascii_digit() {
-        component = component * 10 + u16::from(rest[i] - b'0');
-        i += 1;
-    }
-    if i == 0 || rest[0] == b'0' || component > MAX_GROUP {
+    let mut at = 0;
+    let cid = cid_at(b, &mut at)?;
+    (at == b.len()).then_some(cid)
+}
+
+/// Reads a canonical `c<N><code><NN>` starting at `*at`, up to the first byte that is not part
+/// of it, and moves `*at` past it.
+#[inline(always)]
+fn cid_at(b: &[u8], at: &mut usize) -> Option<(u16, TypeCode, u16)> {
+    let mut i = *at;
+    if b.get(i) != Some(&b'c') {
         return None;
     }
-    let ty = match rest.get(i..i + 3)? {
+    i += 1;
+    let start = i;
+    let mut component: u16 = 0;
+    while i < b.len() && b[i].is_ascii_digit() && i - start < 4 {
+        component = component * 10 + u16::from(b[i] - b'0');
+        i += 1;
+    }
+    if i == start || b[start] == b'0' || component > MAX_GROUP {
+        return None;
+    }
+    let ty = match b.get(i..i + 3)? {
         b"fms" => TypeCode::Service(ServiceKind::Frontend),
         b"bms" => TypeCode::Service(ServiceKind::Backend),
         b"bre" => TypeCode::Resource,
         _ => return None,
     };
-    Some((component, ty, fast_padded(&rest[i + 3..])?))
+    i += 3;
+    let n_start = i;
+    while i < b.len() && b[i].is_ascii_digit() && i - n_start < 4 {
+        i += 1;
+    }
+    let number = fast_padded(&b[n_start..i])?;
+    *at = i;
+    Some((component, ty, number))
 }
 
-#[inline]
-fn fast_endpoint(b: &[u8]) -> Option<Endpoint> {
-    Some(match fast_cid(b)? {
-        (component, TypeCode::Service(kind), number) => Endpoint::Mid(Mid {
+#[inline(always)]
+fn endpoint_of((component, ty, number): (u16, TypeCode, u16)) -> Endpoint {
+    match ty {
+        TypeCode::Service(kind) => Endpoint::Mid(Mid {
             component,
             kind,
             number,
         }),
-        (component, TypeCode::Resource, number) => Endpoint::Rid(Rid { component, number }),
-    })
+        TypeCode::Resource => Endpoint::Rid(Rid { component, number }),
+    }
 }
 
-/// `<start>-<end>-e<NN>`.
+/// `<start>-<end>-e<NN>`, read left to right in one pass.
 #[inline]
 fn fast_pid(b: &[u8]) -> Option<Pid> {
-    let d1 = b.iter().position(|&c| c == b'-')?;
-    let (start, rest) = (&b[..d1], &b[d1 + 1..]);
-    let d2 = rest.iter().position(|&c| c == b'-')?;
-    let (end, order) = (&rest[..d2], &rest[d2 + 1..]);
-    let order = fast_padded(order.strip_prefix(b"e")?)?;
-    Some(Pid {
-        start: fast_endpoint(start)?,
-        end: fast_endpoint(end)?,
-        order,
-    })
+    let mut at = 0;
+    let start = endpoint_of(cid_at(b, &mut at)?);
+    if b.get(at) != Some(&b'-') {
+        return None;
+    }
+    at += 1;
+    let end = endpoint_of(cid_at(b, &mut at)?);
+    if b.get(at..at + 2) != Some(b"-e") {
+        return None;
+    }
+    let order = fast_padded(&b[at + 2..])?;
+    Some(Pid { start, end, order })
 }
 
 fn parse_cid_slow(
@@ -1756,6 +1778,48 @@ mod fast_path_tests {
         v.sort();
         v.dedup();
         v
+    }
+
+    #[test]
+    fn fast_pid_accepts_exactly_what_the_parser_accepts() {
+        let ends = [
+            "c8fms03",
+            "c8fms3",
+            "c08fms03",
+            "c8bre100",
+            "c8bre099",
+            "c9999bms999",
+            "c10000bms03",
+            "c8fms0003",
+            "c8xms03",
+            "c8bre",
+            "c8fms00",
+            "",
+        ];
+        let orders = [
+            "e05", "e5", "e100", "e005", "e995", "e1000", "e0", "e00", "E05", "e05x", "e", "",
+        ];
+        let mut checked = 0;
+        for s in ends {
+            for e in ends {
+                for o in orders {
+                    for text in [
+                        format!("{s}-{e}-{o}"),
+                        format!("{s}-{e}{o}"),
+                        format!("{s}--{e}-{o}"),
+                        format!("{s}-{e}-{o}-"),
+                    ] {
+                        assert_eq!(
+                            fast_pid(text.as_bytes()),
+                            Pid::parse_slow(&text).ok(),
+                            "{text:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 12 * 12 * 12 * 4);
     }
 
     #[test]
