@@ -1221,8 +1221,70 @@ impl<'a> PhysicalName<'a> {
         }
     }
 
-    /// The common case: a well-formed name, read from the end without allocating.
+    /// The common case: a well-formed name, read from the end in one pass over its bytes.
+    /// Accepts exactly what [`Self::parse_fast_reference`] accepts (a test compares them).
     fn parse_fast(text: &'a str) -> Option<Self> {
+        let b = text.as_bytes();
+        let word = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+        // `<cloud>`: the trailing run of lowercase letters and digits, after the separator.
+        let mut i = b.len();
+        while i > 0 && word(b[i - 1]) {
+            i -= 1;
+        }
+        if i == b.len() || i == 0 {
+            return None;
+        }
+        let (cloud_at, sep) = (i, b[i - 1]);
+        if sep != b'-' && sep != b'_' {
+            return None;
+        }
+        // `<env>`.
+        i -= 1;
+        let env_end = i;
+        while i > 0 && word(b[i - 1]) {
+            i -= 1;
+        }
+        if i == env_end || i == 0 || b[i - 1] != sep {
+            return None;
+        }
+        let env_at = i;
+        i -= 1;
+        // `<suffix>`: three letters between separators.
+        if i < 4 || b[i - 4] != sep {
+            return None;
+        }
+        let kind = match &b[i - 3..i] {
+            b"tbl" => ResourceKind::Dynamodb,
+            b"bkt" => ResourceKind::S3,
+            b"dtb" => ResourceKind::Mysql,
+            _ => return None,
+        };
+        if kind.separator() as u8 != sep {
+            return None;
+        }
+        i -= 4;
+        // `<serial>`: at least three digits, no leading zero.
+        let serial_end = i;
+        while i > 0 && b[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        if serial_end - i < 3 || b[i] == b'0' || i == 0 || b[i - 1] != sep {
+            return None;
+        }
+        let name = &text[..i - 1];
+        kind.check_name(name).ok()?;
+        Some(PhysicalName {
+            kind,
+            name,
+            serial: &text[i..serial_end],
+            env: &text[env_at..env_end],
+            cloud: &text[cloud_at..],
+        })
+    }
+
+    /// The first fast path, kept as the reference the byte-level one is tested against.
+    #[cfg(test)]
+    fn parse_fast_reference(text: &'a str) -> Option<Self> {
         for sep in ['-', '_'] {
             let mut it = text.rsplitn(5, sep);
             let (Some(cloud), Some(env), Some(suffix), Some(serial), Some(name)) =
@@ -1820,6 +1882,61 @@ mod fast_path_tests {
             }
         }
         assert_eq!(checked, 12 * 12 * 12 * 4);
+    }
+
+    #[test]
+    fn physical_fast_path_accepts_exactly_what_the_reference_accepts() {
+        let names = [
+            "user-data",
+            "user_data",
+            "a",
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "Ab",
+            "a.b",
+            "é-x",
+            "a-b_c",
+        ];
+        let serials = ["1606", "160", "16", "0160", "16a6", ""];
+        let suffixes = ["tbl", "bkt", "dtb", "tb", "xtbl", ""];
+        let envs = ["k8d", "K8d", "", "k-8"];
+        let clouds = ["aws", "Aws", "", "a_ws"];
+        let mut checked = 0;
+        for n in names {
+            for serial in serials {
+                for suffix in suffixes {
+                    for env in envs {
+                        for cloud in clouds {
+                            for sep in ["-", "_"] {
+                                let text = [n, serial, suffix, env, cloud].join(sep);
+                                assert_eq!(
+                                    PhysicalName::parse_fast(&text),
+                                    PhysicalName::parse_fast_reference(&text),
+                                    "{text:?}"
+                                );
+                                checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 11 * 6 * 6 * 4 * 4 * 2);
+        for text in [
+            "x-1606-tbl-k8d-aws-",
+            "-1606-tbl-k8d-aws",
+            "1606-tbl-k8d-aws",
+            "x-1606-tbl-k8d",
+            "x_1606-tbl-k8d-aws",
+        ] {
+            assert_eq!(
+                PhysicalName::parse_fast(text),
+                PhysicalName::parse_fast_reference(text),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
