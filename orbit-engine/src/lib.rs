@@ -45,10 +45,10 @@ pub mod lookup;
 pub mod alloc;
 #[cfg(feature = "manifest")]
 mod check;
-#[cfg(feature = "manifest")]
-mod fxhash;
 #[cfg(feature = "codegen")]
 pub mod codegen;
+#[cfg(feature = "manifest")]
+mod fxhash;
 #[cfg(feature = "lint")]
 pub mod lint;
 #[cfg(feature = "manifest")]
