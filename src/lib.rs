@@ -5,3 +5,8 @@
 //! Re-exports `orbit-core` for the examples.
 
 pub use orbit_core::*;
+
+/// The README's Rust examples, compiled and run as doctests by `cargo test --workspace`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
