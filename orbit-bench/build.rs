@@ -35,7 +35,7 @@ fn run() -> Result<(), String> {
             "s" | "S" => {
                 let dir = std::env::var_os("CARGO_MANIFEST_DIR")
                     .ok_or("CARGO_MANIFEST_DIR is not set")?;
-                let path = PathBuf::from(dir).join("../orbit.toml");
+                let path = PathBuf::from(dir).join("orbit.toml");
                 println!("cargo::rerun-if-changed={}", path.display());
                 std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?
