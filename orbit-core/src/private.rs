@@ -42,6 +42,35 @@ pub fn parse_keyed<T: Copy + 'static, I: core::str::FromStr<Err = IdError>>(
     }
 }
 
+/// `FromStr` of an enum of MIDs, RIDs or PIDs: find the text in a compile-time table of the
+/// declared texts' hashes (see [`lookup::KeyTable`]); explain a miss out of line.
+#[inline]
+pub fn parse_hashed<T: Copy + 'static, I: core::str::FromStr<Err = IdError>>(
+    text: &str,
+    kind: &'static str,
+    table: &lookup::KeyTable<'static>,
+    all: &'static [T],
+    ids: &'static [&'static str],
+) -> Result<T, ParseIdError> {
+    match table.get(text, ids) {
+        Some(i) => Ok(all[i]),
+        None => Err(not_declared::<I>(text, kind, ids)),
+    }
+}
+
+/// Why `text` is not one of `ids`: malformed (the grammar's error) or not declared, with the
+/// nearest declared ids. Kept out of line so that the success path stays small.
+#[cold]
+#[inline(never)]
+fn not_declared<I: core::str::FromStr<Err = IdError>>(
+    text: &str,
+    kind: &'static str,
+    ids: &'static [&'static str],
+) -> ParseIdError {
+    let malformed = text.parse::<I>().err();
+    ParseIdError::new(kind, text, malformed, lookup::nearest(text, ids, 3))
+}
+
 /// `FromStr` of an enum of names (environments, regions, legs, events): binary search.
 pub fn parse_named<T: Copy + 'static>(
     text: &str,

@@ -130,6 +130,21 @@ proptest! {
         let _ = text.parse::<orbit_engine::id::Rid>();
     }
 
+    /// The generated `FromStr` finds the text itself in a table of the declared texts, so it
+    /// relies on this: a text the grammar accepts is the canonical text of what it parsed.
+    #[test]
+    fn accepted_ids_are_canonical(text in "c0?[0-9]{1,5}(fms|bms|bre|Bre)[0-9]{1,4}(-c0?[0-9]{1,5}(fms|bms|bre)[0-9]{1,4}-e0?[0-9]{1,4})?") {
+        if let Ok(m) = text.parse::<orbit_engine::id::Mid>() {
+            prop_assert_eq!(m.to_string(), text.clone());
+        }
+        if let Ok(r) = text.parse::<orbit_engine::id::Rid>() {
+            prop_assert_eq!(r.to_string(), text.clone());
+        }
+        if let Ok(p) = text.parse::<orbit_engine::id::Pid>() {
+            prop_assert_eq!(p.to_string(), text);
+        }
+    }
+
     #[test]
     fn canonical_ids_round_trip(c in 1u16..=9999, n in 1u16..=999, back in any::<bool>(), o in 1u16..=999) {
         let kind = if back { orbit_engine::id::ServiceKind::Backend } else { orbit_engine::id::ServiceKind::Frontend };

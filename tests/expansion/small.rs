@@ -391,12 +391,14 @@ impl ::core::str::FromStr for Microservice {
     type Err = __orbit::ParseIdError;
     #[doc = r" Parses the canonical text; the error names the nearest declared ids."]
     fn from_str(text: &str) -> ::core::result::Result<Self, __orbit::ParseIdError> {
-        const INDEX: &[(u64, u32)] = &[(32771, 0)];
-        __orbit::parse_keyed::<Self, __orbit::Mid>(
+        const TABLE: __orbit::lookup::KeyTable<'static> = __orbit::lookup::KeyTable {
+            bits: 1,
+            slots: &[3751534491, 0],
+        };
+        __orbit::parse_hashed::<Self, __orbit::Mid>(
             text,
             Self::KIND,
-            __orbit::lookup::mid_key,
-            INDEX,
+            &TABLE,
             Self::ALL,
             Self::__IDS,
         )
@@ -473,12 +475,14 @@ impl ::core::str::FromStr for Resource {
     type Err = __orbit::ParseIdError;
     #[doc = r" Parses the canonical text; the error names the nearest declared ids."]
     fn from_str(text: &str) -> ::core::result::Result<Self, __orbit::ParseIdError> {
-        const INDEX: &[(u64, u32)] = &[(34819, 0)];
-        __orbit::parse_keyed::<Self, __orbit::Rid>(
+        const TABLE: __orbit::lookup::KeyTable<'static> = __orbit::lookup::KeyTable {
+            bits: 1,
+            slots: &[0, 449352079],
+        };
+        __orbit::parse_hashed::<Self, __orbit::Rid>(
             text,
             Self::KIND,
-            __orbit::lookup::rid_key,
-            INDEX,
+            &TABLE,
             Self::ALL,
             Self::__IDS,
         )
@@ -535,20 +539,22 @@ impl Resource {
             Environment::K8d => k8d::__NAMES[self as usize],
         }
     }
-    #[doc = r" The resource and environment a physical name belongs to. Parses the name's"]
-    #[doc = r" structure (no allocation) and looks its serial up in a sorted table."]
+    #[doc = r" The resource and environment a physical name belongs to: `None` unless the text"]
+    #[doc = r" is exactly one of the names [`Resource::physical_name`] gives. Hashes the text"]
+    #[doc = r" and finds it in a table written at compile time (no allocation, usually one"]
+    #[doc = r" probe), then compares it with that name."]
     pub fn from_physical_name(name: &str) -> Option<(Resource, Environment)> {
-        const SERIALS: &[(u64, u32)] = &[(403, 0)];
-        let parsed = __orbit::PhysicalName::parse(name).ok()?;
-        if parsed.cloud != orbit::CLOUD {
-            return None;
-        }
-        let env: Environment = parsed.env.parse().ok()?;
-        let key = __orbit::lookup::serial_key(parsed.serial)?;
-        __orbit::lookup::find_all(SERIALS, key)
-            .map(|i| Self::ALL[i])
-            .find(|r| r.physical_name(env) == name)
-            .map(|r| (r, env))
+        const TABLE: __orbit::lookup::KeyTable<'static> = __orbit::lookup::KeyTable {
+            bits: 1,
+            slots: &[2008110693, 0],
+        };
+        const ENVS: usize = 1;
+        let at = |i: usize| (Self::ALL[i / ENVS], Environment::ALL[i % ENVS]);
+        let i = TABLE.find(__orbit::lookup::hash(name), |i| {
+            let (r, env) = at(i);
+            r.physical_name(env) == name
+        })?;
+        Some(at(i))
     }
 }
 #[doc = "`c8bre03`: **uploads** (S3 bucket).\n\n- Component: [`C8`] (Portal node)\n- Flow: [`FLOW_4`] (Portal), serial `403`\n- Region: N. Virginia (`n-virginia`, components 1–100)\n- Physical names:\n  - `k8d`: `uploads-403-bkt-k8d-aws`\n"]
@@ -581,12 +587,14 @@ impl ::core::str::FromStr for Process {
     type Err = __orbit::ParseIdError;
     #[doc = r" Parses the canonical text; the error names the nearest declared ids."]
     fn from_str(text: &str) -> ::core::result::Result<Self, __orbit::ParseIdError> {
-        const INDEX: &[(u64, u32)] = &[(2252006007770117, 0)];
-        __orbit::parse_keyed::<Self, __orbit::Pid>(
+        const TABLE: __orbit::lookup::KeyTable<'static> = __orbit::lookup::KeyTable {
+            bits: 1,
+            slots: &[0, 3814464297],
+        };
+        __orbit::parse_hashed::<Self, __orbit::Pid>(
             text,
             Self::KIND,
-            __orbit::lookup::pid_key,
-            INDEX,
+            &TABLE,
             Self::ALL,
             Self::__IDS,
         )

@@ -314,6 +314,26 @@ fn parse_keyed(ty: TokenStream, key: TokenStream, index: TokenStream) -> TokenSt
     }
 }
 
+/// `FromStr` through a [`lookup::KeyTable`] of the texts' [`lookup::hash`]es: one hash, usually
+/// one probe, one comparison with the declared text; the structural parse (`ty`) only runs,
+/// out of line, to explain a text that is not declared.
+fn parse_hashed(ty: TokenStream, ids: &[String]) -> TokenStream {
+    let hashes: Vec<u64> = ids.iter().map(|t| lookup::hash(t)).collect();
+    let table = key_table_lit(&hashes);
+    quote! {
+        const TABLE: __orbit::lookup::KeyTable<'static> = #table;
+        __orbit::parse_hashed::<Self, #ty>(text, Self::KIND, &TABLE, Self::ALL, Self::__IDS)
+    }
+}
+
+/// A `KeyTable` literal over `hashes` (see [`lookup::key_table`]).
+fn key_table_lit(hashes: &[u64]) -> TokenStream {
+    let (bits, slots) = lookup::key_table(hashes);
+    let bits = Literal::u32_unsuffixed(bits);
+    let slots = slots.into_iter().map(Literal::u32_unsuffixed);
+    quote!(__orbit::lookup::KeyTable { bits: #bits, slots: &[#(#slots),*] })
+}
+
 fn parse_named(index: TokenStream) -> TokenStream {
     quote! {
         const INDEX: &[(&str, u32)] = #index;
@@ -1020,24 +1040,14 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         })
         .collect();
     let ids: Vec<String> = s.mids.iter().map(|m| m.id.to_string()).collect();
-    let index = keyed_index(
-        s.mids
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (lookup::mid_key(m.id), i))
-            .collect(),
-    );
+    let parse = parse_hashed(quote!(__orbit::Mid), &ids);
     let mut t = closed(Closed {
         name: "Microservice",
         what: "MID",
         doc: "The microservices (MIDs) of the manifest, by component then identifier.".into(),
         variants,
         ids,
-        parse: parse_keyed(
-            quote!(__orbit::Mid),
-            quote!(__orbit::lookup::mid_key),
-            index,
-        ),
+        parse,
     });
     let empty = s.mids.is_empty();
     let keys = s.mids.iter().map(|m| lookup::mid_key(m.id)).collect();
@@ -1153,24 +1163,14 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         })
         .collect();
     let ids: Vec<String> = s.rids.iter().map(|r| r.0.id.to_string()).collect();
-    let index = keyed_index(
-        s.rids
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (lookup::rid_key(r.0.id), i))
-            .collect(),
-    );
+    let parse = parse_hashed(quote!(__orbit::Rid), &ids);
     let mut t = closed(Closed {
         name: "Resource",
         what: "RID",
         doc: "The backend resources (RIDs) of the manifest, by component then identifier.".into(),
         variants,
         ids,
-        parse: parse_keyed(
-            quote!(__orbit::Rid),
-            quote!(__orbit::lookup::rid_key),
-            index,
-        ),
+        parse,
     });
     let empty = s.rids.is_empty();
     let keys = s.rids.iter().map(|r| lookup::rid_key(r.0.id)).collect();
@@ -1254,13 +1254,33 @@ fn resources(s: &Sound<'_>) -> TokenStream {
     } else {
         quote!(match env { #(#arms)* })
     };
-    let mut serial_keys = Vec::new();
-    for (i, (r, f)) in s.rids.iter().enumerate() {
-        if let Some(k) = lookup::serial_key(&id::serial(*f, r.id)) {
-            serial_keys.push((k, i));
+    // Every physical name, resource by resource then environment by environment: entry
+    // `r * envs + e` is resource `r` in environment `e`.
+    let mut physical = Vec::new();
+    for (r, f) in &s.rids {
+        for e in &s.envs {
+            physical.push(lookup::hash(&s.physical(r, *f, &e.code)));
         }
     }
-    let serial_index = keyed_index(serial_keys);
+    let from_physical_body = if physical.is_empty() {
+        quote!({
+            let _ = name;
+            None
+        })
+    } else {
+        let table = key_table_lit(&physical);
+        let envs = Literal::usize_unsuffixed(s.envs.len());
+        quote!({
+            const TABLE: __orbit::lookup::KeyTable<'static> = #table;
+            const ENVS: usize = #envs;
+            let at = |i: usize| (Self::ALL[i / ENVS], Environment::ALL[i % ENVS]);
+            let i = TABLE.find(__orbit::lookup::hash(name), |i| {
+                let (r, env) = at(i);
+                r.physical_name(env) == name
+            })?;
+            Some(at(i))
+        })
+    };
     t.extend(quote! {
         impl Resource {
             #id
@@ -1275,21 +1295,12 @@ fn resources(s: &Sound<'_>) -> TokenStream {
             pub const fn physical_name(self, env: Environment) -> &'static str {
                 #phys_body
             }
-            /// The resource and environment a physical name belongs to. Parses the name's
-            /// structure (no allocation) and looks its serial up in a sorted table.
-            pub fn from_physical_name(name: &str) -> Option<(Resource, Environment)> {
-                const SERIALS: &[(u64, u32)] = #serial_index;
-                let parsed = __orbit::PhysicalName::parse(name).ok()?;
-                if parsed.cloud != orbit::CLOUD {
-                    return None;
-                }
-                let env: Environment = parsed.env.parse().ok()?;
-                let key = __orbit::lookup::serial_key(parsed.serial)?;
-                __orbit::lookup::find_all(SERIALS, key)
-                    .map(|i| Self::ALL[i])
-                    .find(|r| r.physical_name(env) == name)
-                    .map(|r| (r, env))
-            }
+            /// The resource and environment a physical name belongs to: `None` unless the text
+            /// is exactly one of the names [`Resource::physical_name`] gives. Hashes the text
+            /// and finds it in a table written at compile time (no allocation, usually one
+            /// probe), then compares it with that name.
+            pub fn from_physical_name(name: &str) -> Option<(Resource, Environment)>
+                #from_physical_body
         }
     });
     for (r, f) in &s.rids {
@@ -1340,24 +1351,14 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         })
         .collect();
     let ids: Vec<String> = procs.iter().map(|p| p.2.pid.to_string()).collect();
-    let index = keyed_index(
-        procs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (lookup::pid_key(p.2.pid), i))
-            .collect(),
-    );
+    let parse = parse_hashed(quote!(__orbit::Pid), &ids);
     let mut t = closed(Closed {
         name: "Process",
         what: "PID",
         doc: "The process steps (PIDs) of the manifest, leg by leg in execution order.".into(),
         variants,
         ids,
-        parse: parse_keyed(
-            quote!(__orbit::Pid),
-            quote!(__orbit::lookup::pid_key),
-            index,
-        ),
+        parse,
     });
     let empty = procs.is_empty();
     let keys = procs.iter().map(|p| lookup::pid_key(p.2.pid)).collect();
