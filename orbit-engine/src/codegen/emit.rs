@@ -1,9 +1,11 @@
 //! The model → Rust items of SPEC §5.
 //!
 //! Every list is emitted in the model's canonical order; look-up tables are sorted by the keys
-//! of [`crate::lookup`]. Nothing here iterates a hash map, so one manifest gives one output.
-//! Everything generated is linear in the number of ids: arrays indexed by the variant, sorted
-//! tables searched by binary search, no `match` over pairs of ids.
+//! of [`crate::lookup`], or are its [`KeyTable`](crate::lookup::KeyTable)s, filled in the
+//! canonical order with a hash defined byte by byte. Nothing here iterates a hash map, so one
+//! manifest gives one output. Everything generated is linear in the number of ids: arrays
+//! indexed by the variant, sorted tables searched by binary search, key tables of at most twice
+//! as many slots as ids, no `match` over pairs of ids.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
