@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use orbit_engine::lookup;
 use orbit_engine::synth::{self, Size};
 
 /// The most variants a generated `strum` enum gets (see below).
@@ -131,52 +130,6 @@ fn run() -> Result<(), String> {
         }
         src.push_str("}\n");
     }
-    // Prototype for the generated code: an open-addressing table of the ids' integer keys
-    // (`orbit_engine::lookup`), sized to a power of two at least twice the ids, probed linearly.
-    let keyed: [(&str, Vec<u64>); 3] = [
-        (
-            "MID",
-            manifest
-                .microservices
-                .iter()
-                .map(|m| lookup::mid_key(m.id))
-                .collect(),
-        ),
-        (
-            "RID",
-            manifest
-                .resources
-                .iter()
-                .map(|r| lookup::rid_key(r.id))
-                .collect(),
-        ),
-        (
-            "PID",
-            manifest
-                .processes()
-                .map(|(_, p)| lookup::pid_key(p.pid))
-                .collect(),
-        ),
-    ];
-    for (upper, keys) in keyed {
-        let bits = (keys.len().max(1) * 2)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(1);
-        let mut slots = vec![(u64::MAX, 0u32); 1 << bits];
-        for (i, &k) in keys.iter().enumerate() {
-            let mut h = key_slot(k, bits);
-            while slots[h].0 != u64::MAX {
-                h = (h + 1) & ((1 << bits) - 1);
-            }
-            slots[h] = (k, i as u32);
-        }
-        let _ = writeln!(src, "/// Key table of every {upper} (prototype).\npub static {upper}_KEYS: crate::proto::KeyTable = crate::proto::KeyTable {{ bits: {bits}, slots: &[");
-        for (k, i) in slots {
-            let _ = writeln!(src, "    ({k}, {i}),");
-        }
-        src.push_str("] };\n");
-    }
     let _ = writeln!(src, "/// For each physical name: (resource index, environment index).\npub static PHYSICAL_TO: &[(u32, u8)] = &[");
     for (r, e) in &physical_to {
         let _ = writeln!(src, "    ({r}, {e}),");
@@ -184,9 +137,4 @@ fn run() -> Result<(), String> {
     src.push_str("];\n");
     std::fs::write(out.join("peers.rs"), src).map_err(|e| format!("cannot write peers.rs: {e}"))?;
     Ok(())
-}
-
-/// The slot of a key: Fibonacci hashing (the same function as `proto::key_slot` in the crate).
-fn key_slot(key: u64, bits: u32) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
 }

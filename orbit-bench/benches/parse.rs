@@ -31,13 +31,7 @@ fn each<T>(b: Bencher, list: &[&'static str], f: impl Fn(&str) -> T + Sync) {
 mod mid {
     use super::*;
 
-    /// Prototype: the same structural parse, then a compile-time open-addressing key table.
-    #[divan::bench]
-    fn proto_key_table(b: Bencher) {
-        each(b, MIDS, orbit_bench::proto::mid);
-    }
-
-    /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
+    /// Orbit's generated `FromStr`: hash, compile-time key table, one text comparison.
     #[divan::bench]
     fn orbit(b: Bencher) {
         each(b, MIDS, |s| s.parse::<ids::Microservice>().ok());
@@ -53,7 +47,8 @@ mod mid {
         each(b, MIDS, |s| s.parse::<StrumMid>().ok());
     }
 
-    /// The engine's grammar alone (no membership check): a floor for a structural parse.
+    /// The engine's grammar alone (no membership check): what a structural parse costs (the
+    /// generated `FromStr` only runs it to explain a text that is not declared).
     #[divan::bench]
     fn engine_grammar(b: Bencher) {
         each(b, MIDS, |s| s.parse::<id::Mid>().ok());
@@ -63,13 +58,7 @@ mod mid {
 mod rid {
     use super::*;
 
-    /// Prototype: the same structural parse, then a compile-time open-addressing key table.
-    #[divan::bench]
-    fn proto_key_table(b: Bencher) {
-        each(b, RIDS, orbit_bench::proto::rid);
-    }
-
-    /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
+    /// Orbit's generated `FromStr`: hash, compile-time key table, one text comparison.
     #[divan::bench]
     fn orbit(b: Bencher) {
         each(b, RIDS, |s| s.parse::<ids::Resource>().ok());
@@ -94,13 +83,7 @@ mod rid {
 mod pid {
     use super::*;
 
-    /// Prototype: the same structural parse, then a compile-time open-addressing key table.
-    #[divan::bench]
-    fn proto_key_table(b: Bencher) {
-        each(b, PIDS, orbit_bench::proto::pid);
-    }
-
-    /// Orbit's generated `FromStr`: structural parse, then a sorted-table search.
+    /// Orbit's generated `FromStr`: hash, compile-time key table, one text comparison.
     #[divan::bench]
     fn orbit(b: Bencher) {
         each(b, PIDS, |s| s.parse::<ids::Process>().ok());
@@ -127,7 +110,8 @@ mod pid {
 mod physical {
     use super::*;
 
-    /// Orbit's generated look-up: physical name → (resource, environment).
+    /// Orbit's generated look-up: physical name → (resource, environment), through the same
+    /// kind of key table.
     #[divan::bench]
     fn orbit(b: Bencher) {
         each(b, PHYSICALS, ids::Resource::from_physical_name);

@@ -17,59 +17,6 @@ pub mod peers {
     include!(concat!(env!("OUT_DIR"), "/peers.rs"));
 }
 
-/// A prototype of what the generated `FromStr` could do instead of a binary search: parse the
-/// structure (the engine's one-pass fast path), then find the integer key in an open-addressing
-/// table written at compile time (one multiply, usually one probe).
-pub mod proto {
-    use orbit_engine::id::{Mid, Pid, Rid};
-    use orbit_engine::lookup;
-
-    /// A power-of-two table of `(key, index)`; empty slots hold `u64::MAX`.
-    pub struct KeyTable {
-        /// log2 of the number of slots.
-        pub bits: u32,
-        /// The slots.
-        pub slots: &'static [(u64, u32)],
-    }
-
-    impl KeyTable {
-        /// The index stored under `key`.
-        #[inline]
-        pub fn get(&self, key: u64) -> Option<u32> {
-            let mask = (1usize << self.bits) - 1;
-            let mut h = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - self.bits)) as usize;
-            loop {
-                let (k, i) = self.slots[h];
-                if k == key {
-                    return Some(i);
-                }
-                if k == u64::MAX {
-                    return None;
-                }
-                h = (h + 1) & mask;
-            }
-        }
-    }
-
-    /// MID text → index.
-    #[inline]
-    pub fn mid(s: &str) -> Option<u32> {
-        crate::peers::MID_KEYS.get(lookup::mid_key(s.parse::<Mid>().ok()?))
-    }
-
-    /// RID text → index.
-    #[inline]
-    pub fn rid(s: &str) -> Option<u32> {
-        crate::peers::RID_KEYS.get(lookup::rid_key(s.parse::<Rid>().ok()?))
-    }
-
-    /// PID text → index.
-    #[inline]
-    pub fn pid(s: &str) -> Option<u32> {
-        crate::peers::PID_KEYS.get(lookup::pid_key(s.parse::<Pid>().ok()?))
-    }
-}
-
 /// A deterministic shuffle of `0..n` (so lookups do not walk the tables in order).
 pub fn shuffled(n: usize) -> Vec<usize> {
     let mut v: Vec<usize> = (0..n).collect();

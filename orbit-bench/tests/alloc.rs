@@ -4,6 +4,7 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt::Write;
 
 use orbit_bench::{ids, peers};
@@ -104,16 +105,64 @@ fn parse_as_str_and_display_allocate_nothing() {
 }
 
 #[test]
-fn the_prototype_key_tables_find_every_id() {
+fn generated_look_ups_find_every_id_and_nothing_else() {
     for (i, s) in peers::MIDS.iter().enumerate() {
-        assert_eq!(orbit_bench::proto::mid(s), Some(i as u32), "{s}");
+        assert_eq!(
+            s.parse::<ids::Microservice>(),
+            Ok(ids::Microservice::ALL[i])
+        );
     }
     for (i, s) in peers::RIDS.iter().enumerate() {
-        assert_eq!(orbit_bench::proto::rid(s), Some(i as u32), "{s}");
+        assert_eq!(s.parse::<ids::Resource>(), Ok(ids::Resource::ALL[i]));
     }
     for (i, s) in peers::PIDS.iter().enumerate() {
-        assert_eq!(orbit_bench::proto::pid(s), Some(i as u32), "{s}");
+        assert_eq!(s.parse::<ids::Process>(), Ok(ids::Process::ALL[i]));
     }
-    assert_eq!(orbit_bench::proto::mid("c4fms999"), None);
-    assert_eq!(orbit_bench::proto::pid("c8fms03-c20bre06-e995"), None);
+    for (s, &(r, e)) in peers::PHYSICALS.iter().zip(peers::PHYSICAL_TO) {
+        assert_eq!(
+            ids::Resource::from_physical_name(s),
+            Some((
+                ids::Resource::ALL[r as usize],
+                ids::Environment::ALL[e as usize]
+            ))
+        );
+    }
+    // Near misses: one byte more, one less, or one changed.
+    let near = |s: &str| {
+        let mut v = vec![format!("{s}0"), s[..s.len() - 1].to_string()];
+        let mut b = s.as_bytes().to_vec();
+        let last = b.len() - 1;
+        b[last] = if b[last] == b'9' { b'8' } else { b'9' };
+        v.push(String::from_utf8(b).unwrap());
+        v
+    };
+    let set = |x: &[&'static str]| x.iter().copied().collect::<HashSet<&str>>();
+    let (mids, rids, pids) = (set(peers::MIDS), set(peers::RIDS), set(peers::PIDS));
+    let physicals = set(peers::PHYSICALS);
+    // A sample of each kind: a miss is slow by design (the error names the nearest ids).
+    let sample = |x: &'static [&'static str]| x.iter().step_by(x.len() / 100 + 1);
+    for s in sample(peers::MIDS)
+        .chain(sample(peers::RIDS))
+        .chain(sample(peers::PIDS))
+    {
+        for t in near(s) {
+            let declared = |x: &HashSet<&str>| x.contains(t.as_str());
+            assert_eq!(
+                t.parse::<ids::Microservice>().is_ok(),
+                declared(&mids),
+                "{t}"
+            );
+            assert_eq!(t.parse::<ids::Resource>().is_ok(), declared(&rids), "{t}");
+            assert_eq!(t.parse::<ids::Process>().is_ok(), declared(&pids), "{t}");
+        }
+    }
+    for s in peers::PHYSICALS {
+        for t in near(s) {
+            assert_eq!(
+                ids::Resource::from_physical_name(&t).is_some(),
+                physicals.contains(t.as_str()),
+                "{t}"
+            );
+        }
+    }
 }
