@@ -1759,36 +1759,6 @@ impl Cx {
     /// Legs and events become constants of one namespace: two that would share a name clash.
     fn constant_clashes(&mut self) {
         let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::default();
-        // The ids' own constants (`C8`, `FLOW_4`, `C8FMS03`, `C8FMS03_C20BRE06_E15`) share the
-        // namespace: a leg named `c8` would clash with component `c8`.
-        let m = &self.manifest;
-        let ids = m
-            .flows
-            .iter()
-            .map(|f| ("flow", f.id.to_string(), &f.span))
-            .chain(
-                m.components
-                    .iter()
-                    .map(|c| ("component", c.id.to_string(), &c.span)),
-            )
-            .chain(
-                m.microservices
-                    .iter()
-                    .map(|x| ("microservice", x.id.to_string(), &x.span)),
-            )
-            .chain(
-                m.resources
-                    .iter()
-                    .map(|x| ("resource", x.id.to_string(), &x.span)),
-            )
-            .chain(
-                m.processes()
-                    .map(|(_, p)| ("process", p.pid.to_string(), &p.span)),
-            );
-        for (what, id, span) in ids {
-            let constant = id.replace('-', "_").to_ascii_uppercase();
-            seen.insert(constant, (format!("{what} `{id}`"), span.clone()));
-        }
         let legs = self.manifest.legs.iter().map(|l| ("leg", &l.name, &l.span));
         let events = self
             .manifest
@@ -1798,8 +1768,15 @@ impl Cx {
         let mut clashes = Vec::new();
         for (what, name, span) in legs.chain(events) {
             let constant = name.replace('-', "_").to_ascii_uppercase();
-            if let Some((first, fspan)) = seen.get(&constant) {
-                clashes.push(
+            // The ids' own constants (`C8`, `FLOW_4`, `C8FMS03`, `C8FMS03_C20BRE06_E15`) share
+            // the namespace: a leg named `c8` would clash with component `c8`. An id's text
+            // has no `_` and no capitals, so the only id whose constant this can be is the
+            // name lowercased with `_` read as `-`; ids are not formatted one by one.
+            let first = self
+                .id_with_text(&name.to_ascii_lowercase().replace('_', "-"))
+                .or_else(|| seen.get(&constant).cloned());
+            match first {
+                Some((first, fspan)) => clashes.push(
                     Diagnostic::new(
                         Code::Orb005,
                         span.clone(),
@@ -1807,14 +1784,70 @@ impl Cx {
                             "{what} `{name}` and {first} generate the same constant `{constant}`"
                         ),
                     )
-                    .with_related(fspan.clone(), format!("{first} declared here"))
+                    .with_related(fspan, format!("{first} declared here"))
                     .with_help("rename one of them"),
-                );
-            } else {
-                seen.insert(constant, (format!("{what} `{name}`"), span.clone()));
+                ),
+                None => {
+                    seen.insert(constant, (format!("{what} `{name}`"), span.clone()));
+                }
             }
         }
         self.diags.extend(clashes);
+    }
+
+    /// The declared flow, component, MID, RID or PID whose canonical text is `text`, as
+    /// "`kind `id``" with its declaration's span.
+    fn id_with_text(&self, text: &str) -> Option<(String, Range<usize>)> {
+        let m = &self.manifest;
+        let canonical = |s: String| s == text;
+        let found = if let Some(id) = text
+            .parse::<FlowId>()
+            .ok()
+            .filter(|i| canonical(i.to_string()))
+        {
+            m.flows
+                .iter()
+                .find(|f| f.id == id)
+                .map(|f| ("flow", &f.span))
+        } else if let Some(id) = text
+            .parse::<ComponentId>()
+            .ok()
+            .filter(|i| canonical(i.to_string()))
+        {
+            m.components
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| ("component", &c.span))
+        } else if let Some(id) = text
+            .parse::<Mid>()
+            .ok()
+            .filter(|i| canonical(i.to_string()))
+        {
+            m.microservices
+                .iter()
+                .find(|x| x.id == id)
+                .map(|x| ("microservice", &x.span))
+        } else if let Some(id) = text
+            .parse::<Rid>()
+            .ok()
+            .filter(|i| canonical(i.to_string()))
+        {
+            m.resources
+                .iter()
+                .find(|x| x.id == id)
+                .map(|x| ("resource", &x.span))
+        } else if let Some(id) = text
+            .parse::<Pid>()
+            .ok()
+            .filter(|i| canonical(i.to_string()))
+        {
+            m.processes()
+                .find(|(_, p)| p.pid == id)
+                .map(|(_, p)| ("process", &p.span))
+        } else {
+            None
+        };
+        found.map(|(what, span)| (format!("{what} `{text}`"), span.clone()))
     }
 }
 

@@ -126,3 +126,65 @@ fn the_projects_manifest_is_valid() {
         .expect("the document's example PID is declared");
     assert_eq!(step, 3);
 }
+
+/// Legs and events become constants beside the ids' own: every way two of them can share a
+/// constant is an ORB005 naming both, and a near miss is not.
+#[test]
+fn constant_clashes_are_orb005() {
+    let base = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../orbit.toml"))
+        .expect("the project's orbit.toml");
+    let part = r#"parts = [{ pid = "c8fms03-c20bre06-e20" }]"#;
+    let cases: [(String, Option<&str>); 8] = [
+        (
+            format!("[leg.c8]\nflow = \"flow-4\"\n{part}\n"),
+            Some("component `c8`"),
+        ),
+        (
+            format!("[leg.flow-4]\nflow = \"flow-4\"\n{part}\n"),
+            Some("flow `flow-4`"),
+        ),
+        (
+            format!("[leg.c8fms03]\nflow = \"flow-4\"\n{part}\n"),
+            Some("microservice `c8fms03`"),
+        ),
+        (
+            "[event.c20bre06]\nmid = \"c8bms18\"\nrid = \"c20bre21\"\n".into(),
+            Some("resource `c20bre06`"),
+        ),
+        (
+            "[event.c8fms03-c20bre06-e15]\nmid = \"c8bms18\"\nrid = \"c20bre21\"\n".into(),
+            Some("process `c8fms03-c20bre06-e15`"),
+        ),
+        (
+            "[event.transfer-image]\nmid = \"c8bms18\"\nrid = \"c20bre21\"\n".into(),
+            Some("leg `transfer-image`"),
+        ),
+        // Not declared, or not the canonical text of an id: no clash.
+        (format!("[leg.c36]\nflow = \"flow-4\"\n{part}\n"), None),
+        (
+            "[event.c8fms3]\nmid = \"c8bms18\"\nrid = \"c20bre21\"\n".into(),
+            None,
+        ),
+    ];
+    for (extra, clash) in cases {
+        let src = format!("{base}\n{extra}");
+        let checked = orbit_engine::check(&src);
+        let found: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("generate the same constant"))
+            .collect();
+        match clash {
+            Some(first) => {
+                assert_eq!(found.len(), 1, "{extra}: {:?}", checked.diagnostics);
+                assert_eq!(found[0].code, Code::Orb005);
+                assert!(
+                    found[0].message.contains(first),
+                    "{extra}: {}",
+                    found[0].message
+                );
+            }
+            None => assert!(found.is_empty(), "{extra}: {found:?}"),
+        }
+    }
+}
