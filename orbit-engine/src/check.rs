@@ -1182,6 +1182,8 @@ impl Cx {
         let mut names: HashMap<(ResourceKind, String, String), (Rid, Range<usize>)> =
             HashMap::default();
         let mut out = Vec::with_capacity(all.items.len());
+        // Each physical name, written in turn to check the cloud's limits.
+        let mut full = String::new();
         for (key, kspan, rv) in &all.items {
             let rid = match key.parse::<Rid>() {
                 Ok(r) => r,
@@ -1346,7 +1348,7 @@ impl Cx {
                 let mut bad = Vec::new();
                 let mut why = String::new();
                 for env in &envs {
-                    let full = id::physical_name(kind, &name, &serial, env, &cloud);
+                    id::write_physical_name(&mut full, kind, &name, &serial, env, &cloud);
                     if let Err(m) = kind.check_cloud_limits(&full) {
                         if bad.is_empty() {
                             why = m;

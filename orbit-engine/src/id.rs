@@ -1189,11 +1189,41 @@ pub fn physical_name(
     env: &str,
     cloud: &str,
 ) -> String {
+    let mut out = String::new();
+    write_physical_name(&mut out, kind, name, serial, env, cloud);
+    out
+}
+
+/// [`physical_name`] into `out` (cleared first), so that a loop over many names reuses one
+/// buffer.
+///
+/// ```
+/// use orbit_engine::id::{write_physical_name, ResourceKind};
+///
+/// let mut buf = String::new();
+/// write_physical_name(&mut buf, ResourceKind::Mysql, "app_image_mql", "2003", "k8p", "aws");
+/// assert_eq!(buf, "app_image_mql_2003_dtb_k8p_aws");
+/// ```
+pub fn write_physical_name(
+    out: &mut String,
+    kind: ResourceKind,
+    name: &str,
+    serial: &str,
+    env: &str,
+    cloud: &str,
+) {
     let sep = kind.separator();
-    format!(
-        "{name}{sep}{serial}{sep}{}{sep}{env}{sep}{cloud}",
-        kind.suffix()
-    )
+    out.clear();
+    out.reserve(name.len() + serial.len() + env.len() + cloud.len() + 7);
+    for (i, part) in [name, serial, kind.suffix(), env, cloud]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(sep);
+        }
+        out.push_str(part);
+    }
 }
 
 /// A physical name taken apart: `user-input-manifest-data-1606-tbl-k8d-aws`.
