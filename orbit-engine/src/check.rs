@@ -1801,56 +1801,33 @@ impl Cx {
     /// "`kind `id``" with its declaration's span.
     fn id_with_text(&self, text: &str) -> Option<(String, Range<usize>)> {
         let m = &self.manifest;
-        let canonical = |s: String| s == text;
-        let found = if let Some(id) = text
-            .parse::<FlowId>()
-            .ok()
-            .filter(|i| canonical(i.to_string()))
-        {
+        let found = if let Some(id) = canonical::<FlowId>(text) {
             m.flows
                 .iter()
                 .find(|f| f.id == id)
                 .map(|f| ("flow", &f.span))
-        } else if let Some(id) = text
-            .parse::<ComponentId>()
-            .ok()
-            .filter(|i| canonical(i.to_string()))
-        {
-            m.components
-                .iter()
-                .find(|c| c.id == id)
-                .map(|c| ("component", &c.span))
-        } else if let Some(id) = text
-            .parse::<Mid>()
-            .ok()
-            .filter(|i| canonical(i.to_string()))
-        {
-            m.microservices
-                .iter()
-                .find(|x| x.id == id)
-                .map(|x| ("microservice", &x.span))
-        } else if let Some(id) = text
-            .parse::<Rid>()
-            .ok()
-            .filter(|i| canonical(i.to_string()))
-        {
-            m.resources
-                .iter()
-                .find(|x| x.id == id)
-                .map(|x| ("resource", &x.span))
-        } else if let Some(id) = text
-            .parse::<Pid>()
-            .ok()
-            .filter(|i| canonical(i.to_string()))
-        {
-            m.processes()
-                .find(|(_, p)| p.pid == id)
-                .map(|(_, p)| ("process", &p.span))
+        } else if let Some(id) = canonical::<ComponentId>(text) {
+            let c = m.components.iter().find(|c| c.id == id);
+            c.map(|c| ("component", &c.span))
+        } else if let Some(id) = canonical::<Mid>(text) {
+            let x = m.microservices.iter().find(|x| x.id == id);
+            x.map(|x| ("microservice", &x.span))
+        } else if let Some(id) = canonical::<Rid>(text) {
+            let x = m.resources.iter().find(|x| x.id == id);
+            x.map(|x| ("resource", &x.span))
+        } else if let Some(id) = canonical::<Pid>(text) {
+            let p = m.processes().find(|(_, p)| p.pid == id);
+            p.map(|(_, p)| ("process", &p.span))
         } else {
             None
         };
         found.map(|(what, span)| (format!("{what} `{text}`"), span.clone()))
     }
+}
+
+/// `text` as an id of type `T`, if it is that id's canonical text.
+fn canonical<T: std::str::FromStr + fmt::Display>(text: &str) -> Option<T> {
+    text.parse::<T>().ok().filter(|id| id.to_string() == text)
 }
 
 impl Manifest {
