@@ -613,22 +613,32 @@ impl Process {
         self.id().order
     }
     #[doc(hidden)]
-    pub const __START: &'static [ProcessEnd] = &[ProcessEnd::Microservice(Microservice::C8fms03)];
+    pub const __START: &'static [u32] = &[0];
     #[doc = "Where the step starts: a microservice or a resource."]
     pub const fn start(self) -> ProcessEnd {
-        Self::__START[self as usize]
+        let x = Self::__START[self as usize];
+        if x & 2147483648u32 == 0 {
+            ProcessEnd::Microservice(Microservice::ALL[x as usize])
+        } else {
+            ProcessEnd::Resource(Resource::ALL[(x & !2147483648u32) as usize])
+        }
     }
     #[doc(hidden)]
-    pub const __END: &'static [ProcessEnd] = &[ProcessEnd::Resource(Resource::C8bre03)];
+    pub const __END: &'static [u32] = &[2147483648];
     #[doc = "Where the step ends: a microservice or a resource."]
     pub const fn end(self) -> ProcessEnd {
-        Self::__END[self as usize]
+        let x = Self::__END[self as usize];
+        if x & 2147483648u32 == 0 {
+            ProcessEnd::Microservice(Microservice::ALL[x as usize])
+        } else {
+            ProcessEnd::Resource(Resource::ALL[(x & !2147483648u32) as usize])
+        }
     }
     #[doc(hidden)]
-    pub const __LEG: &'static [Leg] = &[Leg::Upload];
+    pub const __LEG: &'static [u32] = &[0];
     #[doc = "The leg the step belongs to."]
     pub const fn leg(self) -> Leg {
-        Self::__LEG[self as usize]
+        Leg::ALL[Self::__LEG[self as usize] as usize]
     }
     #[doc(hidden)]
     pub const __STEP: &'static [u16] = &[1u16];

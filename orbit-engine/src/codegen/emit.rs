@@ -33,6 +33,8 @@ pub(super) struct Sound<'m> {
     pub envs: Vec<&'m model::Environment>,
     comp_ix: BTreeMap<ComponentId, usize>,
     flow_ix: BTreeMap<FlowId, usize>,
+    mid_ix: BTreeMap<Mid, usize>,
+    rid_ix: BTreeMap<Rid, usize>,
     region_ix: BTreeMap<String, usize>,
     region_variants: Vec<String>,
 }
@@ -122,6 +124,8 @@ impl<'m> Sound<'m> {
             envs: m.environments.iter().collect(),
             comp_ix,
             flow_ix,
+            mid_ix,
+            rid_ix,
             region_ix,
         }
     }
@@ -265,6 +269,89 @@ fn table(
     }
 }
 
+/// A method returning a value of another closed enum, from a table of indexes into its `ALL`:
+/// integers keep big expansions light for the compiler, where a path per entry is resolved
+/// and type-checked one by one.
+fn index_table(
+    method: &str,
+    method_doc: &str,
+    ty: TokenStream,
+    indexes: Vec<u32>,
+    empty: bool,
+) -> TokenStream {
+    let m = ident(method, Span::call_site());
+    let t = ident(
+        &format!("__{}", method.to_ascii_uppercase()),
+        Span::call_site(),
+    );
+    let d = doc(method_doc);
+    let body = if empty {
+        quote!(match self {})
+    } else {
+        quote!(#ty::ALL[Self::#t[self as usize] as usize])
+    };
+    let values = indexes.into_iter().map(Literal::u32_unsuffixed);
+    quote! {
+        #[doc(hidden)]
+        pub const #t: &'static [u32] = &[#(#values),*];
+        #d
+        pub const fn #m(self) -> #ty { #body }
+    }
+}
+
+/// The top bit of an [`end_table`] entry: the index is into `Resource::ALL`.
+const END_RESOURCE: u32 = 1 << 31;
+
+/// A step's start or end ([`index_table`] for `ProcessEnd`): an index into
+/// `Microservice::ALL`, or into `Resource::ALL` with [`END_RESOURCE`] set. Falls back to a
+/// table of paths if an end has no index (never for a sound manifest).
+fn end_table(
+    s: &Sound<'_>,
+    method: &str,
+    method_doc: &str,
+    ends: impl Iterator<Item = Endpoint> + Clone,
+    empty: bool,
+) -> TokenStream {
+    let Some(indexes) = ends
+        .clone()
+        .map(|e| s.end_index(e))
+        .collect::<Option<Vec<u32>>>()
+    else {
+        return table(
+            method,
+            method_doc,
+            quote!(ProcessEnd),
+            ends.map(|e| s.end_path(e)).collect(),
+            empty,
+        );
+    };
+    let m = ident(method, Span::call_site());
+    let t = ident(
+        &format!("__{}", method.to_ascii_uppercase()),
+        Span::call_site(),
+    );
+    let d = doc(method_doc);
+    let body = if empty {
+        quote!(match self {})
+    } else {
+        quote! {
+            let x = Self::#t[self as usize];
+            if x & #END_RESOURCE == 0 {
+                ProcessEnd::Microservice(Microservice::ALL[x as usize])
+            } else {
+                ProcessEnd::Resource(Resource::ALL[(x & !#END_RESOURCE) as usize])
+            }
+        }
+    };
+    let values = indexes.into_iter().map(Literal::u32_unsuffixed);
+    quote! {
+        #[doc(hidden)]
+        pub const #t: &'static [u32] = &[#(#values),*];
+        #d
+        pub const fn #m(self) -> ProcessEnd { #body }
+    }
+}
+
 /// `id()` decoded from one integer key per variant (see [`crate::lookup`]): a `u64` per id
 /// instead of a struct literal keeps big expansions small.
 fn key_table(
@@ -391,6 +478,19 @@ impl Sound<'_> {
         let v = ident(&variant(&r.to_string()), Span::call_site());
         quote!(Resource::#v)
     }
+    /// A step's end as one integer: the index in `Microservice::ALL`, or in `Resource::ALL`
+    /// with the top bit set (see [`end_table`]); `None` if it is not generated.
+    fn end_index(&self, e: Endpoint) -> Option<u32> {
+        let (i, bit) = match e {
+            Endpoint::Mid(m) => (*self.mid_ix.get(&m)?, 0),
+            Endpoint::Rid(r) => (*self.rid_ix.get(&r)?, END_RESOURCE),
+        };
+        u32::try_from(i)
+            .ok()
+            .filter(|i| i & END_RESOURCE == 0)
+            .map(|i| i | bit)
+    }
+
     fn end_path(&self, e: Endpoint) -> TokenStream {
         match e {
             Endpoint::Mid(m) => {
@@ -1364,15 +1464,7 @@ fn processes(s: &Sound<'_>) -> TokenStream {
     });
     let empty = procs.is_empty();
     let keys = procs.iter().map(|p| lookup::pid_key(p.2.pid)).collect();
-    let starts = procs.iter().map(|p| s.end_path(p.2.pid.start)).collect();
-    let ends = procs.iter().map(|p| s.end_path(p.2.pid.end)).collect();
-    let legs = procs
-        .iter()
-        .map(|p| {
-            let v = ident(&variant(&s.legs[p.0].0.name), Span::call_site());
-            quote!(Leg::#v)
-        })
-        .collect();
+    let leg_ix: Option<Vec<u32>> = procs.iter().map(|p| u32::try_from(p.0).ok()).collect();
     let steps = procs
         .iter()
         .map(|p| {
@@ -1392,27 +1484,42 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         keys,
         empty,
     );
-    let starts = table(
+    let starts = end_table(
+        s,
         "start",
         "Where the step starts: a microservice or a resource.",
-        quote!(ProcessEnd),
-        starts,
+        procs.iter().map(|p| p.2.pid.start),
         empty,
     );
-    let ends = table(
+    let ends = end_table(
+        s,
         "end",
         "Where the step ends: a microservice or a resource.",
-        quote!(ProcessEnd),
-        ends,
+        procs.iter().map(|p| p.2.pid.end),
         empty,
     );
-    let legs = table(
-        "leg",
-        "The leg the step belongs to.",
-        quote!(Leg),
-        legs,
-        empty,
-    );
+    let legs = match leg_ix {
+        Some(ix) => index_table(
+            "leg",
+            "The leg the step belongs to.",
+            quote!(Leg),
+            ix,
+            empty,
+        ),
+        None => table(
+            "leg",
+            "The leg the step belongs to.",
+            quote!(Leg),
+            procs
+                .iter()
+                .map(|p| {
+                    let v = ident(&variant(&s.legs[p.0].0.name), Span::call_site());
+                    quote!(Leg::#v)
+                })
+                .collect(),
+            empty,
+        ),
+    };
     let steps = table(
         "step",
         "The 1-based position of the step in its leg.",
