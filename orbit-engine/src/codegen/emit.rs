@@ -250,6 +250,21 @@ fn table(
     values: Vec<TokenStream>,
     empty: bool,
 ) -> TokenStream {
+    let read = |t: &proc_macro2::Ident| quote!(Self::#t[self as usize]);
+    table_method(method, method_doc, ty.clone(), ty, values, read, empty)
+}
+
+/// A `const fn METHOD(self) -> RET` reading a hidden table `__METHOD: &[ELEM]` of one value
+/// per variant with `read` (given the table's name); `match self {}` for an empty enum.
+fn table_method(
+    method: &str,
+    method_doc: &str,
+    elem: TokenStream,
+    ret: TokenStream,
+    values: Vec<TokenStream>,
+    read: impl FnOnce(&proc_macro2::Ident) -> TokenStream,
+    empty: bool,
+) -> TokenStream {
     let m = ident(method, Span::call_site());
     let t = ident(
         &format!("__{}", method.to_ascii_uppercase()),
@@ -259,13 +274,13 @@ fn table(
     let body = if empty {
         quote!(match self {})
     } else {
-        quote!(Self::#t[self as usize])
+        read(&t)
     };
     quote! {
         #[doc(hidden)]
-        pub const #t: &'static [#ty] = &[#(#values),*];
+        pub const #t: &'static [#elem] = &[#(#values),*];
         #d
-        pub const fn #m(self) -> #ty { #body }
+        pub const fn #m(self) -> #ret { #body }
     }
 }
 
@@ -279,24 +294,20 @@ fn index_table(
     indexes: Vec<u32>,
     empty: bool,
 ) -> TokenStream {
-    let m = ident(method, Span::call_site());
-    let t = ident(
-        &format!("__{}", method.to_ascii_uppercase()),
-        Span::call_site(),
-    );
-    let d = doc(method_doc);
-    let body = if empty {
-        quote!(match self {})
-    } else {
-        quote!(#ty::ALL[Self::#t[self as usize] as usize])
-    };
-    let values = indexes.into_iter().map(Literal::u32_unsuffixed);
-    quote! {
-        #[doc(hidden)]
-        pub const #t: &'static [u32] = &[#(#values),*];
-        #d
-        pub const fn #m(self) -> #ty { #body }
-    }
+    let values = indexes
+        .into_iter()
+        .map(|i| Literal::u32_unsuffixed(i).into_token_stream())
+        .collect();
+    let read = |t: &proc_macro2::Ident| quote!(#ty::ALL[Self::#t[self as usize] as usize]);
+    table_method(
+        method,
+        method_doc,
+        quote!(u32),
+        ty.clone(),
+        values,
+        read,
+        empty,
+    )
 }
 
 /// The top bit of an [`end_table`] entry: the index is into `Resource::ALL`.
@@ -317,23 +328,14 @@ fn end_table(
         .map(|e| s.end_index(e))
         .collect::<Option<Vec<u32>>>()
     else {
-        return table(
-            method,
-            method_doc,
-            quote!(ProcessEnd),
-            ends.map(|e| s.end_path(e)).collect(),
-            empty,
-        );
+        let paths = ends.map(|e| s.end_path(e)).collect();
+        return table(method, method_doc, quote!(ProcessEnd), paths, empty);
     };
-    let m = ident(method, Span::call_site());
-    let t = ident(
-        &format!("__{}", method.to_ascii_uppercase()),
-        Span::call_site(),
-    );
-    let d = doc(method_doc);
-    let body = if empty {
-        quote!(match self {})
-    } else {
+    let values = indexes
+        .into_iter()
+        .map(|i| Literal::u32_unsuffixed(i).into_token_stream())
+        .collect();
+    let read = |t: &proc_macro2::Ident| {
         quote! {
             let x = Self::#t[self as usize];
             if x & #END_RESOURCE == 0 {
@@ -343,13 +345,15 @@ fn end_table(
             }
         }
     };
-    let values = indexes.into_iter().map(Literal::u32_unsuffixed);
-    quote! {
-        #[doc(hidden)]
-        pub const #t: &'static [u32] = &[#(#values),*];
-        #d
-        pub const fn #m(self) -> ProcessEnd { #body }
-    }
+    table_method(
+        method,
+        method_doc,
+        quote!(u32),
+        quote!(ProcessEnd),
+        values,
+        read,
+        empty,
+    )
 }
 
 /// `id()` decoded from one integer key per variant (see [`crate::lookup`]): a `u64` per id
