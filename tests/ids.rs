@@ -24,6 +24,8 @@ fn every_physical_name_equals_the_engines() {
         let typed: Resource = r.id.to_string().parse().unwrap();
         assert_eq!(typed.id(), r.id);
         assert_eq!(typed.kind(), r.kind);
+        assert_eq!(typed.component().id(), r.id.component_id());
+        assert_eq!(Some(typed.flow().id()), r.flow);
         assert_eq!(typed.name(), r.name);
         assert_eq!(Some(typed.serial().to_string()), r.serial());
         for env in &m.environments {

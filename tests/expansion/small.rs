@@ -431,10 +431,10 @@ impl Microservice {
         Self::__ROLES[self as usize]
     }
     #[doc(hidden)]
-    pub const __COMPONENT: &'static [Component] = &[Component::C8];
+    pub const __COMPONENT: &'static [u32] = &[0];
     #[doc = "The component the microservice belongs to."]
     pub const fn component(self) -> Component {
-        Self::__COMPONENT[self as usize]
+        Component::ALL[Self::__COMPONENT[self as usize] as usize]
     }
     #[doc = r" Frontend (`fms`) or backend (`bms`)."]
     pub const fn service_kind(self) -> __orbit::ServiceKind {
@@ -515,16 +515,16 @@ impl Resource {
         Self::__KIND[self as usize]
     }
     #[doc(hidden)]
-    pub const __COMPONENT: &'static [Component] = &[Component::C8];
+    pub const __COMPONENT: &'static [u32] = &[0];
     #[doc = "The component the resource belongs to."]
     pub const fn component(self) -> Component {
-        Self::__COMPONENT[self as usize]
+        Component::ALL[Self::__COMPONENT[self as usize] as usize]
     }
     #[doc(hidden)]
-    pub const __FLOW: &'static [Flow] = &[Flow::Flow4];
+    pub const __FLOW: &'static [u32] = &[0];
     #[doc = "The flow whose number starts the serial."]
     pub const fn flow(self) -> Flow {
-        Self::__FLOW[self as usize]
+        Flow::ALL[Self::__FLOW[self as usize] as usize]
     }
     #[doc(hidden)]
     pub const __SERIAL: &'static [&'static str] = &["403"];

@@ -310,6 +310,22 @@ fn index_table(
     )
 }
 
+/// [`index_table`] when every entry has an index, otherwise (never for a sound manifest) a
+/// [`table`] of the paths `paths` gives.
+fn ref_table(
+    method: &str,
+    method_doc: &str,
+    ty: TokenStream,
+    indexes: Option<Vec<u32>>,
+    paths: impl FnOnce() -> Vec<TokenStream>,
+    empty: bool,
+) -> TokenStream {
+    match indexes {
+        Some(ix) => index_table(method, method_doc, ty, ix, empty),
+        None => table(method, method_doc, ty, paths(), empty),
+    }
+}
+
 /// The top bit of an [`end_table`] entry: the index is into `Resource::ALL`.
 const END_RESOURCE: u32 = 1 << 31;
 
@@ -493,6 +509,16 @@ impl Sound<'_> {
             .ok()
             .filter(|i| i & END_RESOURCE == 0)
             .map(|i| i | bit)
+    }
+
+    /// The index of a component in `Component::ALL`.
+    fn comp_index(&self, c: ComponentId) -> Option<u32> {
+        u32::try_from(*self.comp_ix.get(&c)?).ok()
+    }
+
+    /// The index of a flow in `Flow::ALL`.
+    fn flow_index(&self, f: FlowId) -> Option<u32> {
+        u32::try_from(*self.flow_ix.get(&f)?).ok()
     }
 
     fn end_path(&self, e: Endpoint) -> TokenStream {
@@ -1168,10 +1194,10 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         .iter()
         .map(|m| strs(m.roles.iter().map(String::as_str)))
         .collect();
-    let comps = s
+    let comps: Option<Vec<u32>> = s
         .mids
         .iter()
-        .map(|m| s.comp_path(m.id.component_id()))
+        .map(|m| s.comp_index(m.id.component_id()))
         .collect();
     let id = key_table(
         "The parsed MID: component number, frontend or backend, identifier.",
@@ -1201,11 +1227,17 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         roles,
         empty,
     );
-    let comps = table(
+    let comps = ref_table(
         "component",
         "The component the microservice belongs to.",
         quote!(Component),
         comps,
+        || {
+            s.mids
+                .iter()
+                .map(|m| s.comp_path(m.id.component_id()))
+                .collect()
+        },
         empty,
     );
     t.extend(quote! {
@@ -1287,12 +1319,12 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         .collect();
     let docs = s.rids.iter().map(|r| opt_str(r.0.doc.as_deref())).collect();
     let kinds = s.rids.iter().map(|r| kind_lit(r.0.kind)).collect();
-    let comps = s
+    let comps: Option<Vec<u32>> = s
         .rids
         .iter()
-        .map(|r| s.comp_path(r.0.id.component_id()))
+        .map(|r| s.comp_index(r.0.id.component_id()))
         .collect();
-    let flows = s.rids.iter().map(|r| s.flow_path(r.1)).collect();
+    let flows: Option<Vec<u32>> = s.rids.iter().map(|r| s.flow_index(r.1)).collect();
     let serials = s
         .rids
         .iter()
@@ -1326,18 +1358,25 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         kinds,
         empty,
     );
-    let comps = table(
+    let comps = ref_table(
         "component",
         "The component the resource belongs to.",
         quote!(Component),
         comps,
+        || {
+            s.rids
+                .iter()
+                .map(|r| s.comp_path(r.0.id.component_id()))
+                .collect()
+        },
         empty,
     );
-    let flows = table(
+    let flows = ref_table(
         "flow",
         "The flow whose number starts the serial.",
         quote!(Flow),
         flows,
+        || s.rids.iter().map(|r| s.flow_path(r.1)).collect(),
         empty,
     );
     let serials = table(
@@ -1502,28 +1541,22 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         procs.iter().map(|p| p.2.pid.end),
         empty,
     );
-    let legs = match leg_ix {
-        Some(ix) => index_table(
-            "leg",
-            "The leg the step belongs to.",
-            quote!(Leg),
-            ix,
-            empty,
-        ),
-        None => table(
-            "leg",
-            "The leg the step belongs to.",
-            quote!(Leg),
+    let legs = ref_table(
+        "leg",
+        "The leg the step belongs to.",
+        quote!(Leg),
+        leg_ix,
+        || {
             procs
                 .iter()
                 .map(|p| {
                     let v = ident(&variant(&s.legs[p.0].0.name), Span::call_site());
                     quote!(Leg::#v)
                 })
-                .collect(),
-            empty,
-        ),
-    };
+                .collect()
+        },
+        empty,
+    );
     let steps = table(
         "step",
         "The 1-based position of the step in its leg.",
