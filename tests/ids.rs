@@ -158,6 +158,26 @@ fn spec_names_and_structure() {
 }
 
 #[test]
+fn debug_prints_what_a_derive_would() {
+    // `Debug` is written out (a derived one costs rustc gigabytes at 50,000 variants); it must
+    // print what `#[derive(Debug)]` prints: the variant's name.
+    assert_eq!(format!("{C8FMS03:?}"), "C8fms03");
+    assert_eq!(format!("{C20BRE06:?}"), "C20bre06");
+    assert_eq!(format!("{C8FMS03_C20BRE06_E15:?}"), "C8fms03C20bre06E15");
+    assert_eq!(format!("{FLOW_16:?}"), "Flow16");
+    assert_eq!(format!("{C8:?}"), "C8");
+    assert_eq!(format!("{TRANSFER_IMAGE:?}"), "TransferImage");
+    assert_eq!(format!("{:?}", Region::NVirginia), "NVirginia");
+    assert_eq!(format!("{:?}", Environment::K8d), "K8d");
+    assert_eq!(
+        format!("{:?}", ProcessEnd::Microservice(C8FMS03)),
+        "Microservice(C8fms03)"
+    );
+    assert_eq!(format!("{:?}", [FLOW_4, FLOW_8]), "[Flow4, Flow8]");
+    assert_eq!(format!("{:#?}", Some(C8)), "Some(\n    C8,\n)");
+}
+
+#[test]
 fn serde_round_trips_as_the_id_string() {
     for &m in Microservice::ALL {
         let json = serde_json::to_string(&m).unwrap();

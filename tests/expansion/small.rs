@@ -13,11 +13,17 @@ pub mod orbit {
     pub const REPOSITORY_BRANCH: Option<&str> = None;
 }
 #[doc = "The environments of the manifest (`k8d`): the `<env>` part of every physical and repository name."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Environment {
     #[doc = "`k8d`: development."]
     K8d,
+}
+impl ::core::fmt::Debug for Environment {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["K8d"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Environment {
     #[doc = "Every declared environment, in canonical order."]
@@ -64,11 +70,17 @@ impl Environment {
     }
 }
 #[doc = "The regions of the manifest: each holds a range of component numbers."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Region {
     #[doc = "`n-virginia`: N. Virginia, components 1–100."]
     NVirginia,
+}
+impl ::core::fmt::Debug for Region {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["NVirginia"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Region {
     #[doc = "Every declared region, in canonical order."]
@@ -117,11 +129,17 @@ impl Region {
     }
 }
 #[doc = "The flows of the manifest, by number."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Flow {
     #[doc = "`flow-4`: Portal."]
     Flow4,
+}
+impl ::core::fmt::Debug for Flow {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["Flow4"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Flow {
     #[doc = "Every declared flow, in canonical order."]
@@ -268,11 +286,17 @@ pub struct Repository {
 #[doc = "`flow-4`: **Portal**.\n\n- Components in order: [`C8`] Portal node (blocks 3, 6, 9, 12)\n- Legs: [`UPLOAD`]\n- Repositories (k8d): `flow-4-infrastructure-rep-k8d-aws`, `flow-4-application-rep-k8d-aws`, `flow-4-data-rep-k8d-aws`, `flow-4-population-rep-k8d-aws`, `flow-4-testing-rep-k8d-aws`, `flow-4-state-rep-k8d-aws`\n"]
 pub const FLOW_4: Flow = Flow::Flow4;
 #[doc = "The components of the manifest, by number (written `C20` in prose)."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Component {
     #[doc = "`c8`: Portal node."]
     C8,
+}
+impl ::core::fmt::Debug for Component {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["C8"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Component {
     #[doc = "Every declared component, in canonical order."]
@@ -364,11 +388,17 @@ impl Component {
 #[doc = "`c8` (`C8` in prose): **Portal node**.\n\n- Region: N. Virginia (`n-virginia`, components 1–100)\n- Flow [`FLOW_4`] (Portal): blocks 3, 6, 9, 12\n"]
 pub const C8: Component = Component::C8;
 #[doc = "The microservices (MIDs) of the manifest, by component then identifier."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Microservice {
     #[doc = "`c8fms03`: Upload Board."]
     C8fms03,
+}
+impl ::core::fmt::Debug for Microservice {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["C8fms03"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Microservice {
     #[doc = "Every declared MID, in canonical order."]
@@ -448,11 +478,17 @@ impl Microservice {
 #[doc = "`c8fms03`: **Upload Board** (frontend microservice).\n\n- Roles: upload\n- Component: [`C8`] (Portal node)\n- Region: N. Virginia (`n-virginia`, components 1–100)\n- Flow [`FLOW_4`] (Portal): blocks 3, 6, 9, 12\n"]
 pub const C8FMS03: Microservice = Microservice::C8fms03;
 #[doc = "The backend resources (RIDs) of the manifest, by component then identifier."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Resource {
     #[doc = "`c8bre03`: uploads (S3 bucket)."]
     C8bre03,
+}
+impl ::core::fmt::Debug for Resource {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["C8bre03"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Resource {
     #[doc = "Every declared RID, in canonical order."]
@@ -560,11 +596,17 @@ impl Resource {
 #[doc = "`c8bre03`: **uploads** (S3 bucket).\n\n- Component: [`C8`] (Portal node)\n- Flow: [`FLOW_4`] (Portal), serial `403`\n- Region: N. Virginia (`n-virginia`, components 1–100)\n- Physical names:\n  - `k8d`: `uploads-403-bkt-k8d-aws`\n"]
 pub const C8BRE03: Resource = Resource::C8bre03;
 #[doc = "The process steps (PIDs) of the manifest, leg by leg in execution order."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Process {
     #[doc = "`c8fms03-c8bre03-e05`: step of leg `upload`."]
     C8fms03C8bre03E05,
+}
+impl ::core::fmt::Debug for Process {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["C8fms03C8bre03E05"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Process {
     #[doc = "Every declared PID, in canonical order."]
@@ -691,11 +733,17 @@ impl ::core::fmt::Display for ProcessEnd {
 #[doc = "`c8fms03-c8bre03-e05`: step 1 of leg [`UPLOAD`] (execution order 5).\n\nStore the upload.\n\n- From [`C8FMS03`] to [`C8BRE03`]\n- Flow: [`FLOW_4`] (Portal)\n"]
 pub const C8FMS03_C8BRE03_E05: Process = Process::C8fms03C8bre03E05;
 #[doc = "The legs of the manifest, as declared: ordered process steps."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Leg {
     #[doc = "`upload`."]
     Upload,
+}
+impl ::core::fmt::Debug for Leg {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["Upload"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Leg {
     #[doc = "Every declared leg, in canonical order."]
@@ -746,11 +794,17 @@ impl Leg {
 #[doc = "Leg `upload` of [`FLOW_4`] (Portal).\n\n| step | PID | doc |\n|---|---|---|\n| 1 | [`C8FMS03_C8BRE03_E05`] | Store the upload. |\n"]
 pub const UPLOAD: Leg = Leg::Upload;
 #[doc = "The events of the manifest, as declared. Typed entries are in [`events`]."]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(non_camel_case_types)]
 pub enum Event {
     #[doc = "`uploaded`."]
     Uploaded,
+}
+impl ::core::fmt::Debug for Event {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        const VARIANTS: &[&str] = &["Uploaded"];
+        f.write_str(VARIANTS[*self as usize])
+    }
 }
 impl Event {
     #[doc = "Every declared event, in canonical order."]
