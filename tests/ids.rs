@@ -90,6 +90,22 @@ fn every_id_round_trips_and_matches_the_model() {
     for c in &m.components {
         let t: Component = c.id.to_string().parse().unwrap();
         assert_eq!(t.region().as_str(), m.region_of(c.id).unwrap().key);
+        assert_eq!(
+            t.microservices().iter().map(|s| s.id()).collect::<Vec<_>>(),
+            m.microservices
+                .iter()
+                .filter(|s| s.id.component_id() == c.id)
+                .map(|s| s.id)
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(
+            t.resources().iter().map(|r| r.id()).collect::<Vec<_>>(),
+            m.resources
+                .iter()
+                .filter(|r| r.id.component_id() == c.id)
+                .map(|r| r.id)
+                .collect::<Vec<_>>()
+        );
         for f in m.flows_of(c.id) {
             let tf: Flow = f.id.to_string().parse().unwrap();
             assert_eq!(t.blocks(tf), f.blocks(c.id));

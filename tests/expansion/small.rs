@@ -367,16 +367,26 @@ impl Component {
         Self::__REGION[self as usize]
     }
     #[doc(hidden)]
-    pub const __MICROSERVICES: &'static [&'static [Microservice]] = &[&[Microservice::C8fms03]];
+    pub const __MICROSERVICES: &'static [(u32, u32)] = &[(0, 1)];
     #[doc = "The component's microservices (one numbering sequence across fms and bms)."]
     pub const fn microservices(self) -> &'static [Microservice] {
-        Self::__MICROSERVICES[self as usize]
+        let (start, end) = Self::__MICROSERVICES[self as usize];
+        Microservice::ALL
+            .split_at(start as usize)
+            .1
+            .split_at((end - start) as usize)
+            .0
     }
     #[doc(hidden)]
-    pub const __RESOURCES: &'static [&'static [Resource]] = &[&[Resource::C8bre03]];
+    pub const __RESOURCES: &'static [(u32, u32)] = &[(0, 1)];
     #[doc = "The component's resources."]
     pub const fn resources(self) -> &'static [Resource] {
-        Self::__RESOURCES[self as usize]
+        let (start, end) = Self::__RESOURCES[self as usize];
+        Resource::ALL
+            .split_at(start as usize)
+            .1
+            .split_at((end - start) as usize)
+            .0
     }
     #[doc = r" The blocks the component reserves in `flow`, by its position there"]
     #[doc = r" (`12(k-1)+3, +6, +9, +12`); `None` when the flow does not list it."]
@@ -785,10 +795,15 @@ impl Leg {
         Self::__DOC[self as usize]
     }
     #[doc(hidden)]
-    pub const __PARTS: &'static [&'static [Process]] = &[&[Process::C8fms03C8bre03E05]];
+    pub const __PARTS: &'static [(u32, u32)] = &[(0, 1)];
     #[doc = "The leg's steps in execution order."]
     pub const fn parts(self) -> &'static [Process] {
-        Self::__PARTS[self as usize]
+        let (start, end) = Self::__PARTS[self as usize];
+        Process::ALL
+            .split_at(start as usize)
+            .1
+            .split_at((end - start) as usize)
+            .0
     }
 }
 #[doc = "Leg `upload` of [`FLOW_4`] (Portal).\n\n| step | PID | doc |\n|---|---|---|\n| 1 | [`C8FMS03_C8BRE03_E05`] | Store the upload. |\n"]
@@ -834,16 +849,16 @@ impl ::core::str::FromStr for Event {
 __orbit::impl_serde!(Event);
 impl Event {
     #[doc(hidden)]
-    pub const __MID: &'static [Microservice] = &[Microservice::C8fms03];
+    pub const __MID: &'static [u32] = &[0];
     #[doc = "The microservice that produces the event."]
     pub const fn mid(self) -> Microservice {
-        Self::__MID[self as usize]
+        Microservice::ALL[Self::__MID[self as usize] as usize]
     }
     #[doc(hidden)]
-    pub const __RID: &'static [Resource] = &[Resource::C8bre03];
+    pub const __RID: &'static [u32] = &[0];
     #[doc = "The resource the event is logged to."]
     pub const fn rid(self) -> Resource {
-        Self::__RID[self as usize]
+        Resource::ALL[Self::__RID[self as usize] as usize]
     }
     #[doc(hidden)]
     pub const __DOC: &'static [Option<&'static str>] = &[None];

@@ -343,6 +343,63 @@ fn ref_table(
     }
 }
 
+/// The half-open range `[start, end)` of `positions` when they are consecutive and ascending
+/// (members listed in the other enum's canonical order), `None` otherwise.
+fn run(positions: impl IntoIterator<Item = usize>) -> Option<(u32, u32)> {
+    let mut it = positions.into_iter();
+    let Some(first) = it.next() else {
+        return Some((0, 0));
+    };
+    let mut end = first + 1;
+    for p in it {
+        if p != end {
+            return None;
+        }
+        end += 1;
+    }
+    Some((u32::try_from(first).ok()?, u32::try_from(end).ok()?))
+}
+
+/// A method returning a slice of another closed enum's `ALL`, from a table of `(start, end)`
+/// ranges: members listed in canonical order are a run of `ALL`, so one pair of integers per
+/// entry replaces a path per member (50,000 `Process::…` paths for the legs of L, which rustc
+/// resolves, type-checks and validates against every variant). Falls back to a [`table`] of the
+/// paths `paths` gives when some entry is not a run (never for a sound manifest).
+fn range_table(
+    method: &str,
+    method_doc: &str,
+    ty: TokenStream,
+    ranges: Option<Vec<(u32, u32)>>,
+    paths: impl FnOnce() -> Vec<TokenStream>,
+    empty: bool,
+) -> TokenStream {
+    let Some(ranges) = ranges else {
+        return table(method, method_doc, quote!(&'static [#ty]), paths(), empty);
+    };
+    let values = ranges
+        .into_iter()
+        .map(|(a, b)| {
+            let (a, b) = (Literal::u32_unsuffixed(a), Literal::u32_unsuffixed(b));
+            quote!((#a, #b))
+        })
+        .collect();
+    let read = |t: &proc_macro2::Ident| {
+        quote! {
+            let (start, end) = Self::#t[self as usize];
+            #ty::ALL.split_at(start as usize).1.split_at((end - start) as usize).0
+        }
+    };
+    table_method(
+        method,
+        method_doc,
+        quote!((u32, u32)),
+        quote!(&'static [#ty]),
+        values,
+        read,
+        empty,
+    )
+}
+
 /// The top bit of an [`end_table`] entry: the index is into `Resource::ALL`.
 const END_RESOURCE: u32 = 1 << 31;
 
@@ -1065,30 +1122,56 @@ fn components(s: &Sound<'_>) -> TokenStream {
             r.unwrap_or_default()
         })
         .collect();
-    let mids = s
+    let mid_runs = s
         .components
         .iter()
         .map(|c| {
-            let m = s
+            run(s
                 .mids
                 .iter()
-                .filter(|m| m.id.component == c.id.0)
-                .map(|m| s.mid_path(m.id));
-            quote!(&[#(#m),*])
+                .enumerate()
+                .filter(|(_, m)| m.id.component == c.id.0)
+                .map(|(i, _)| i))
         })
-        .collect();
-    let rids = s
+        .collect::<Option<Vec<_>>>();
+    let mid_paths = || {
+        s.components
+            .iter()
+            .map(|c| {
+                let m = s
+                    .mids
+                    .iter()
+                    .filter(|m| m.id.component == c.id.0)
+                    .map(|m| s.mid_path(m.id));
+                quote!(&[#(#m),*])
+            })
+            .collect()
+    };
+    let rid_runs = s
         .components
         .iter()
         .map(|c| {
-            let r = s
+            run(s
                 .rids
                 .iter()
-                .filter(|r| r.0.id.component == c.id.0)
-                .map(|r| s.rid_path(r.0.id));
-            quote!(&[#(#r),*])
+                .enumerate()
+                .filter(|(_, r)| r.0.id.component == c.id.0)
+                .map(|(i, _)| i))
         })
-        .collect();
+        .collect::<Option<Vec<_>>>();
+    let rid_paths = || {
+        s.components
+            .iter()
+            .map(|c| {
+                let r = s
+                    .rids
+                    .iter()
+                    .filter(|r| r.0.id.component == c.id.0)
+                    .map(|r| s.rid_path(r.0.id));
+                quote!(&[#(#r),*])
+            })
+            .collect()
+    };
     let id = table(
         "id",
         "The parsed component id.",
@@ -1124,18 +1207,20 @@ fn components(s: &Sound<'_>) -> TokenStream {
         regions,
         empty,
     );
-    let mids = table(
+    let mids = range_table(
         "microservices",
         "The component's microservices (one numbering sequence across fms and bms).",
-        quote!(&'static [Microservice]),
-        mids,
+        quote!(Microservice),
+        mid_runs,
+        mid_paths,
         empty,
     );
-    let rids = table(
+    let rids = range_table(
         "resources",
         "The component's resources.",
-        quote!(&'static [Resource]),
-        rids,
+        quote!(Resource),
+        rid_runs,
+        rid_paths,
         empty,
     );
     t.extend(quote! {
@@ -1708,17 +1793,29 @@ fn legs(s: &Sound<'_>) -> TokenStream {
         .iter()
         .map(|(l, _)| opt_str(l.doc.as_deref()))
         .collect();
-    let parts = s
+    // `Process` lists the steps leg by leg (`Sound::processes`): each leg's parts are a run.
+    let mut next = 0usize;
+    let part_runs = s
         .legs
         .iter()
         .map(|(_, parts)| {
-            let p = parts.iter().map(|p| {
-                let v = ident(&variant(&p.pid.to_string()), Span::call_site());
-                quote!(Process::#v)
-            });
-            quote!(&[#(#p),*])
+            let start = next;
+            next += parts.len();
+            run(start..next)
         })
-        .collect();
+        .collect::<Option<Vec<_>>>();
+    let part_paths = || {
+        s.legs
+            .iter()
+            .map(|(_, parts)| {
+                let p = parts.iter().map(|p| {
+                    let v = ident(&variant(&p.pid.to_string()), Span::call_site());
+                    quote!(Process::#v)
+                });
+                quote!(&[#(#p),*])
+            })
+            .collect()
+    };
     let flows = table(
         "flow",
         "The flow the leg belongs to.",
@@ -1733,11 +1830,12 @@ fn legs(s: &Sound<'_>) -> TokenStream {
         docs,
         empty,
     );
-    let parts = table(
+    let parts = range_table(
         "parts",
         "The leg's steps in execution order.",
-        quote!(&'static [Process]),
-        parts,
+        quote!(Process),
+        part_runs,
+        part_paths,
         empty,
     );
     t.extend(quote!(impl Leg { #flows #docs #parts }));
@@ -1792,26 +1890,36 @@ fn events(s: &Sound<'_>) -> TokenStream {
         parse: parse_named(index),
     });
     let empty = s.events.is_empty();
-    let mids = s.events.iter().map(|e| s.mid_path(e.mid)).collect();
-    let rids = s.events.iter().map(|e| s.rid_path(e.rid)).collect();
+    let mid_ix = s
+        .events
+        .iter()
+        .map(|e| s.mid_ix.get(&e.mid).and_then(|&i| u32::try_from(i).ok()))
+        .collect::<Option<Vec<_>>>();
+    let rid_ix = s
+        .events
+        .iter()
+        .map(|e| s.rid_ix.get(&e.rid).and_then(|&i| u32::try_from(i).ok()))
+        .collect::<Option<Vec<_>>>();
     let docs = s.events.iter().map(|e| opt_str(e.doc.as_deref())).collect();
     let fields = s
         .events
         .iter()
         .map(|e| strs(e.fields.iter().map(String::as_str)))
         .collect();
-    let mids = table(
+    let mids = ref_table(
         "mid",
         "The microservice that produces the event.",
         quote!(Microservice),
-        mids,
+        mid_ix,
+        || s.events.iter().map(|e| s.mid_path(e.mid)).collect(),
         empty,
     );
-    let rids = table(
+    let rids = ref_table(
         "rid",
         "The resource the event is logged to.",
         quote!(Resource),
-        rids,
+        rid_ix,
+        || s.events.iter().map(|e| s.rid_path(e.rid)).collect(),
         empty,
     );
     let docs = table(
@@ -2091,4 +2199,34 @@ pub(super) fn name_clashes(m: &Manifest) -> (Vec<crate::Diagnostic>, BTreeSet<us
         }
     }
     (diags, drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::run;
+
+    #[test]
+    fn runs_are_consecutive_ascending_positions() {
+        assert_eq!(run([3, 4, 5]), Some((3, 6)));
+        assert_eq!(run([7]), Some((7, 8)));
+        assert_eq!(run(std::iter::empty()), Some((0, 0)));
+        assert_eq!(run([3, 5]), None);
+        assert_eq!(run([4, 3]), None);
+        assert_eq!(run([2, 2]), None);
+    }
+
+    #[test]
+    fn the_large_manifest_uses_ranges_not_paths() {
+        // Paths per member were the costly form (see `range_table`); a synthetic manifest with
+        // many components must take the range form for every component and leg.
+        let text = crate::synth::manifest(crate::synth::Size::M);
+        let checked = crate::check(&text);
+        assert!(checked.diagnostics.is_empty());
+        let sound = super::Sound::new(&checked.manifest);
+        let src = super::module(&sound, &super::super::Options::default()).to_string();
+        for table in ["__MICROSERVICES", "__RESOURCES", "__PARTS"] {
+            let at = src.find(&format!("const {table} : & 'static [(u32 , u32)]"));
+            assert!(at.is_some(), "{table} is not a range table");
+        }
+    }
 }
