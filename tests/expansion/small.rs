@@ -58,7 +58,7 @@ impl Environment {
     }
     #[doc(hidden)]
     pub const __NAME: &'static [Option<&'static str>] = &[Some("development")];
-    #[doc = "The environment's name: \"development\"."]
+    #[doc = "The environment's name, such as \"development\"."]
     pub const fn name(self) -> Option<&'static str> {
         Self::__NAME[self as usize]
     }
@@ -111,7 +111,7 @@ __orbit::impl_serde!(Region);
 impl Region {
     #[doc(hidden)]
     pub const __NAME: &'static [&'static str] = &["N. Virginia"];
-    #[doc = "The region's name: \"N. Virginia\"."]
+    #[doc = "The region's name, such as \"N. Virginia\"."]
     pub const fn name(self) -> &'static str {
         Self::__NAME[self as usize]
     }
@@ -187,7 +187,7 @@ impl Flow {
     }
     #[doc(hidden)]
     pub const __NAME: &'static [&'static str] = &["Portal"];
-    #[doc = "The flow's name: \"ChartStore\"."]
+    #[doc = "The flow's name, such as \"ChartStore\"."]
     pub const fn name(self) -> &'static str {
         Self::__NAME[self as usize]
     }
@@ -454,7 +454,7 @@ impl Microservice {
     }
     #[doc(hidden)]
     pub const __NAME: &'static [&'static str] = &["Upload Board"];
-    #[doc = "The microservice's name: \"Portal Search Logic\"."]
+    #[doc = "The microservice's name, such as \"Portal Search Logic\"."]
     pub const fn name(self) -> &'static str {
         Self::__NAME[self as usize]
     }

@@ -741,7 +741,7 @@ fn environments(s: &Sound<'_>) -> TokenStream {
     let docs = s.envs.iter().map(|e| opt_str(e.doc.as_deref())).collect();
     let name = table(
         "name",
-        "The environment's name: \"development\".",
+        "The environment's name, such as \"development\".",
         quote!(Option<&'static str>),
         names,
         empty,
@@ -819,7 +819,7 @@ fn regions(s: &Sound<'_>) -> TokenStream {
         .collect();
     let name = table(
         "name",
-        "The region's name: \"N. Virginia\".",
+        "The region's name, such as \"N. Virginia\".",
         quote!(&'static str),
         names,
         empty,
@@ -928,7 +928,7 @@ fn flows(s: &Sound<'_>) -> TokenStream {
     );
     let name = table(
         "name",
-        "The flow's name: \"ChartStore\".",
+        "The flow's name, such as \"ChartStore\".",
         quote!(&'static str),
         names,
         empty,
@@ -1310,7 +1310,7 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
     );
     let name = table(
         "name",
-        "The microservice's name: \"Portal Search Logic\".",
+        "The microservice's name, such as \"Portal Search Logic\".",
         quote!(&'static str),
         names,
         empty,
