@@ -114,7 +114,7 @@ fn run() -> Result<(), String> {
         // their strum benchmark is skipped.
         if ids.len() > STRUM_MAX {
             let _ = writeln!(src, "/// No `strum` enum: {} ids exceed the {STRUM_MAX} the derive can compile.\npub const STRUM_{upper}: bool = false;", ids.len());
-            let _ = writeln!(src, "/// Placeholder.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr, strum::Display)]\npub enum Strum{camel} {{ V0 }}");
+            let _ = writeln!(src, "/// Placeholder.\n#[derive(Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]\npub enum Strum{camel} {{ V0 }}");
             continue;
         }
         let _ = writeln!(
@@ -123,7 +123,7 @@ fn run() -> Result<(), String> {
         );
         let _ = writeln!(
             src,
-            "/// `strum` enum of every {upper}.\n#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr, strum::Display)]\npub enum Strum{camel} {{"
+            "/// `strum` enum of every {upper}.\n#[derive(Clone, Copy, PartialEq, Eq, strum::EnumString, strum::IntoStaticStr)]\npub enum Strum{camel} {{"
         );
         for (i, id) in ids.iter().enumerate() {
             let _ = writeln!(src, "    #[strum(serialize = {id:?})]\n    V{i},");
