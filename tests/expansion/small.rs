@@ -921,20 +921,20 @@ pub mod events {
 #[doc = r""]
 #[doc = "An undeclared or malformed MID, or another kind of id, fails compilation at the argument, naming the nearest declared ids."]
 #[macro_export]
-macro_rules ! mid { ($ ($ id : tt) *) => { :: orbit_core :: __private :: resolve ! { "/path/to/small.toml" "small.toml" mid ($ crate :: ids) $ ($ id) * } } ; }
+macro_rules ! mid { (c8fms03) => { $ crate :: ids :: C8FMS03 } ; ("c8fms03") => { $ crate :: ids :: C8FMS03 } ; ($ ($ id : tt) *) => { :: orbit_core :: __private :: resolve ! { "/path/to/small.toml" "small.toml" mid ($ crate :: ids) $ ($ id) * } } ; }
 #[doc(inline)]
 pub use mid;
 #[doc = "The constant of a RID declared in `small.toml`: `rid!(c20bre06)` or `rid!(\"c20bre06\")`."]
 #[doc = r""]
 #[doc = "An undeclared or malformed RID, or another kind of id, fails compilation at the argument, naming the nearest declared ids."]
 #[macro_export]
-macro_rules ! rid { ($ ($ id : tt) *) => { :: orbit_core :: __private :: resolve ! { "/path/to/small.toml" "small.toml" rid ($ crate :: ids) $ ($ id) * } } ; }
+macro_rules ! rid { (c8bre03) => { $ crate :: ids :: C8BRE03 } ; ("c8bre03") => { $ crate :: ids :: C8BRE03 } ; ($ ($ id : tt) *) => { :: orbit_core :: __private :: resolve ! { "/path/to/small.toml" "small.toml" rid ($ crate :: ids) $ ($ id) * } } ; }
 #[doc(inline)]
 pub use rid;
 #[doc = "The constant of a PID declared in `small.toml`: `pid!(c8fms03-c20bre06-e15)` or `pid!(\"c8fms03-c20bre06-e15\")`."]
 #[doc = r""]
 #[doc = "An undeclared or malformed PID, or another kind of id, fails compilation at the argument, naming the nearest declared ids."]
 #[macro_export]
-macro_rules ! pid { ($ ($ id : tt) *) => { :: orbit_core :: __private :: resolve ! { "/path/to/small.toml" "small.toml" pid ($ crate :: ids) $ ($ id) * } } ; }
+macro_rules ! pid { (c8fms03 - c8bre03 - e05) => { $ crate :: ids :: C8FMS03_C8BRE03_E05 } ; ("c8fms03-c8bre03-e05") => { $ crate :: ids :: C8FMS03_C8BRE03_E05 } ; ($ ($ id : tt) *) => { :: orbit_core :: __private :: resolve ! { "/path/to/small.toml" "small.toml" pid ($ crate :: ids) $ ($ id) * } } ; }
 #[doc(inline)]
 pub use pid;

@@ -130,6 +130,17 @@ impl<'m> Sound<'m> {
         }
     }
 
+    /// The MIDs, RIDs and PIDs that get a constant, as canonical text, in that order.
+    pub(super) fn declared_ids(&self) -> [Vec<String>; 3] {
+        [
+            self.mids.iter().map(|m| m.id.to_string()).collect(),
+            self.rids.iter().map(|r| r.0.id.to_string()).collect(),
+            self.processes()
+                .map(|(_, _, p)| p.pid.to_string())
+                .collect(),
+        ]
+    }
+
     fn processes(&self) -> impl Iterator<Item = (usize, usize, &'m model::Part)> + '_ {
         self.legs
             .iter()

@@ -184,7 +184,7 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
     let sound = emit::Sound::new(&manifest);
     out.extend(emit::module(&sound, opts));
     if opts.macros {
-        out.extend(id_macros(&abs, display_path, opts));
+        out.extend(id_macros(&abs, display_path, opts, &sound.declared_ids()));
     }
     out
 }
@@ -244,15 +244,47 @@ pub fn overview(manifest_path: &Path, display_path: &str) -> Result<String, Stri
     ))
 }
 
-fn id_macros(abs: &str, display: &str, opts: &Options) -> TokenStream {
+/// Up to this many ids of a kind, `mid!`/`rid!`/`pid!` match each declared id with an arm of
+/// their own and call the proc macro only for anything else (to explain the error). A call
+/// that a `macro_rules!` arm resolves costs rustc a few microseconds where a proc-macro call
+/// costs tens; arms are tried in order, so past a few hundred ids the proc macro's hashed
+/// look-up is the cheaper (BENCHMARKS.md §3).
+pub const MACRO_ARMS_MAX: usize = 256;
+
+/// The `macro_rules!` arms resolving each declared id of one kind to its constant, written as
+/// tokens (`c8fms03-c20bre06-e15`) and as a string literal; none above [`MACRO_ARMS_MAX`].
+fn declared_arms(ids: &[String], module: &TokenStream) -> TokenStream {
+    if ids.len() > MACRO_ARMS_MAX {
+        return TokenStream::new();
+    }
+    let mut arms = TokenStream::new();
+    for id in ids {
+        let Ok(tokens) = id.parse::<TokenStream>() else {
+            continue;
+        };
+        let c = proc_macro2::Ident::new(&constant(id), Span::call_site());
+        let lit = proc_macro2::Literal::string(id);
+        arms.extend(quote! {
+            (#tokens) => { #module::#c };
+            (#lit) => { #module::#c };
+        });
+    }
+    arms
+}
+
+fn id_macros(abs: &str, display: &str, opts: &Options, declared: &[Vec<String>; 3]) -> TokenStream {
     let core = opts.core_in_macro();
     let module = opts.module_in_macro();
     let mut out = TokenStream::new();
-    for (name, what, example) in [
+    for ((name, what, example), ids) in [
         ("mid", "MID", "c8fms03"),
         ("rid", "RID", "c20bre06"),
         ("pid", "PID", "c8fms03-c20bre06-e15"),
-    ] {
+    ]
+    .into_iter()
+    .zip(declared)
+    {
+        let arms = declared_arms(ids, &module);
         let m = proc_macro2::Ident::new(name, Span::call_site());
         let doc1 = format!(
             "The constant of a {what} declared in `{display}`: `{name}!({example})` or `{name}!(\"{example}\")`."
@@ -266,6 +298,7 @@ fn id_macros(abs: &str, display: &str, opts: &Options) -> TokenStream {
             #[doc = #doc2]
             #[macro_export]
             macro_rules! #m {
+                #arms
                 ($($id:tt)*) => {
                     #core::__private::resolve!{ #abs #display #m (#module) $($id)* }
                 };

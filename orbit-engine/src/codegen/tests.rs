@@ -81,3 +81,40 @@ fn every_rule_fixture_expands_without_panicking() {
         assert!(out.parse::<TokenStream>().is_ok(), "{}", path.display());
     }
 }
+
+#[test]
+fn declared_arms_resolve_as_the_proc_macro_does() {
+    // `mid!`/`rid!`/`pid!` resolve declared ids with `macro_rules!` arms and send everything
+    // else to `resolve`: both paths must give the same constant for every declared id.
+    let path = root_manifest();
+    let (_, checked) = check_file(&path).unwrap();
+    let sound = emit::Sound::new(&checked.manifest);
+    let declared = sound.declared_ids();
+    let module = quote!(crate::ids);
+    for (ids, which) in declared
+        .iter()
+        .zip([IdMacro::Mid, IdMacro::Rid, IdMacro::Pid])
+    {
+        assert!(!ids.is_empty() && ids.len() <= MACRO_ARMS_MAX);
+        let arms = declared_arms(ids, &module).to_string();
+        for id in ids {
+            let c = resolve(&path, "orbit.toml", which, id).unwrap();
+            assert_eq!(c, constant(id));
+            let tokens = id.parse::<TokenStream>().unwrap().to_string();
+            assert!(
+                arms.contains(&format!("({tokens}) => {{ crate :: ids :: {c} }}")),
+                "{id}"
+            );
+            assert!(
+                arms.contains(&format!("(\"{id}\") => {{ crate :: ids :: {c} }}")),
+                "{id}"
+            );
+        }
+    }
+    // Past the limit the proc macro alone resolves (hashed look-up, not arms tried in order).
+    let many: Vec<String> = (0..=MACRO_ARMS_MAX)
+        .map(|i| format!("c8fms{i:03}"))
+        .collect();
+    assert!(declared_arms(&many, &module).is_empty());
+    assert!(!declared_arms(&many[..MACRO_ARMS_MAX], &module).is_empty());
+}
