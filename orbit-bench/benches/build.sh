@@ -9,9 +9,10 @@
 # and, against the project's orbit.toml:
 #   calls        1,000 `mid!`/`pid!` invocations
 #   consts       the same 1,000 uses written as plain constants (floor)
-# Dependencies are built first; then each crate is rebuilt ROUNDS times (`touch src/lib.rs`,
-# `cargo build -p CRATE`) under `/usr/bin/time -v`: wall time and peak RSS (the largest
-# process: rustc). Prints one line per crate with the median and the ratios to the floor, and
+# Dependencies are built first; then each crate and its floor are rebuilt ROUNDS times,
+# alternately (`touch src/lib.rs`, `cargo build -p CRATE`), under `/usr/bin/time -v`: wall time,
+# peak RSS (the largest process: rustc) and CPU time (user + system, steadier than wall time on
+# a shared machine). Prints one line per pair with the medians and the ratios to the floor, and
 # the macro's own expansion time from rustc's `-Z time-passes` (via RUSTC_BOOTSTRAP=1, which
 # only unlocks the timing report on the stable compiler).
 set -euo pipefail
@@ -94,35 +95,52 @@ export CARGO_INCREMENTAL=0
 # 3. Dependencies (orbit-core, orbit-macros, orbit-engine, syn …) once, and every crate once.
 cargo build -q -p "plain-$SIZE" -p "macro-$SIZE" -p calls -p consts
 
-measure() { # crate -> "wall_s rss_kb" per round, median printed
-  local c=$1 walls=() rsss=()
-  for _ in $(seq "$ROUNDS"); do
-    touch "$WORK/$c/src/lib.rs"
-    "$TIME" -v -o "$WORK/time.txt" cargo build -q -p "$c"
-    walls+=("$(awk -F': ' '/Elapsed/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time.txt")")
-    rsss+=("$(awk -F': ' '/Maximum resident/ {print $2}' "$WORK/time.txt")")
-  done
-  local w r
-  w=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  r=$(printf '%s\n' "${rsss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$w $r"
+round() { # crate -> "wall_s rss_kb cpu_s" of one rebuild
+  touch "$WORK/$1/src/lib.rs"
+  "$TIME" -v -o "$WORK/time.txt" cargo build -q -p "$1"
+  awk -F': ' '
+    /Elapsed/ {n=split($2,a,":"); w=0; for(i=1;i<=n;i++) w=w*60+a[i]}
+    /Maximum resident/ {r=$2}
+    /User time/ {u=$2}
+    /System time/ {s=$2}
+    END {print w, r, u+s}' "$WORK/time.txt"
 }
 
-report() { # crate floor
-  read -r w r <<<"$(measure "$1")"
-  read -r fw fr <<<"$(measure "$2")"
-  awk -v c="$1" -v f="$2" -v w="$w" -v r="$r" -v fw="$fw" -v fr="$fr" 'BEGIN {
-    printf "%-8s %7.2f s %8.0f MB   floor %-8s %7.2f s %8.0f MB   ratio wall %.2fx  rss %.2fx\n",
-      c, w, r/1024, f, fw, fr/1024, w/fw, r/fr }'
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+report() { # crate floor: ROUNDS rounds, the two crates alternating so that a change of load
+  # on the machine falls on both; medians of wall time, peak RSS and CPU (user + system).
+  local cw=() cr=() cc=() fw=() fr=() fc=() w r c
+  for _ in $(seq "$ROUNDS"); do
+    read -r w r c <<<"$(round "$1")"; cw+=("$w"); cr+=("$r"); cc+=("$c")
+    read -r w r c <<<"$(round "$2")"; fw+=("$w"); fr+=("$r"); fc+=("$c")
+  done
+  awk -v c="$1" -v f="$2" \
+    -v w="$(printf '%s\n' "${cw[@]}" | median)" -v r="$(printf '%s\n' "${cr[@]}" | median)" \
+    -v u="$(printf '%s\n' "${cc[@]}" | median)" -v fw="$(printf '%s\n' "${fw[@]}" | median)" \
+    -v fr="$(printf '%s\n' "${fr[@]}" | median)" -v fu="$(printf '%s\n' "${fc[@]}" | median)" 'BEGIN {
+    printf "%-8s %7.2f s %8.0f MB %7.2f s cpu   floor %-8s %7.2f s %8.0f MB %7.2f s cpu   ratio wall %.2fx  rss %.2fx  cpu %.2fx\n",
+      c, w, r/1024, u, f, fw, fr/1024, fu, w/fw, r/fr, u/fu }'
 }
 
 echo "size $SIZE; rounds: $ROUNDS (median); OPT_MACROS=${OPT_MACROS:-0}; $(nproc) cores; $(rustc --version)"
 report "macro-$SIZE" "plain-$SIZE"
 report calls consts
 
-# 4. The macro's own expansion time, as rustc reports it.
-for c in "macro-$SIZE" "plain-$SIZE"; do
-  touch "$WORK/$c/src/lib.rs"
-  RUSTC_BOOTSTRAP=1 cargo rustc -q -p "$c" -- -Z time-passes 2>&1 \
-    | awk -v c="$c" '/time: .*(expand_crate|total)$/ {print c": "$0}' | sed -E 's/ +/ /g'
+# 4. The macro's own expansion time, as rustc reports it: `expand_crate` and `total` of
+# `-Z time-passes`, ROUNDS times for each crate alternately, medians.
+passes() { # crate -> "expand_s total_s"
+  touch "$WORK/$1/src/lib.rs"
+  RUSTC_BOOTSTRAP=1 cargo rustc -q -p "$1" -- -Z time-passes 2>&1 \
+    | awk '/time: .*expand_crate$/ {e=$2} /time: .*total$/ {t=$2} END {print e+0, t+0}'
+}
+me=() mt=() pe=() pt=()
+for _ in $(seq "$ROUNDS"); do
+  read -r e t <<<"$(passes "macro-$SIZE")"; me+=("$e"); mt+=("$t")
+  read -r e t <<<"$(passes "plain-$SIZE")"; pe+=("$e"); pt+=("$t")
 done
+awk -v c="macro-$SIZE" -v f="plain-$SIZE" \
+  -v me="$(printf '%s\n' "${me[@]}" | median)" -v mt="$(printf '%s\n' "${mt[@]}" | median)" \
+  -v pe="$(printf '%s\n' "${pe[@]}" | median)" -v pt="$(printf '%s\n' "${pt[@]}" | median)" 'BEGIN {
+  printf "expand_crate %s %.3f s, %s %.3f s: the macro'"'"'s own %.3f s = %.1f%% of %s'"'"'s rustc total %.3f s (floor total %.3f s)\n",
+    c, me, f, pe, me - pe, 100 * (me - pe) / mt, c, mt, pt }'
