@@ -411,6 +411,40 @@ fn range_table(
     )
 }
 
+/// A [`range_table`] of each component's members among `items` (MIDs or RIDs, in their
+/// enum's canonical order), found by `component` (the member's component number).
+fn component_members<T>(
+    s: &Sound<'_>,
+    method: &str,
+    method_doc: &str,
+    ty: TokenStream,
+    items: &[T],
+    component: impl Fn(&T) -> u16,
+    path: impl Fn(&T) -> TokenStream,
+) -> TokenStream {
+    let runs = s
+        .components
+        .iter()
+        .map(|c| {
+            run(items
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| component(x) == c.id.0)
+                .map(|(i, _)| i))
+        })
+        .collect::<Option<Vec<_>>>();
+    let paths = || {
+        s.components
+            .iter()
+            .map(|c| {
+                let p = items.iter().filter(|x| component(x) == c.id.0).map(&path);
+                quote!(&[#(#p),*])
+            })
+            .collect()
+    };
+    range_table(method, method_doc, ty, runs, paths, s.components.is_empty())
+}
+
 /// The top bit of an [`end_table`] entry: the index is into `Resource::ALL`.
 const END_RESOURCE: u32 = 1 << 31;
 
@@ -1133,56 +1167,6 @@ fn components(s: &Sound<'_>) -> TokenStream {
             r.unwrap_or_default()
         })
         .collect();
-    let mid_runs = s
-        .components
-        .iter()
-        .map(|c| {
-            run(s
-                .mids
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.id.component == c.id.0)
-                .map(|(i, _)| i))
-        })
-        .collect::<Option<Vec<_>>>();
-    let mid_paths = || {
-        s.components
-            .iter()
-            .map(|c| {
-                let m = s
-                    .mids
-                    .iter()
-                    .filter(|m| m.id.component == c.id.0)
-                    .map(|m| s.mid_path(m.id));
-                quote!(&[#(#m),*])
-            })
-            .collect()
-    };
-    let rid_runs = s
-        .components
-        .iter()
-        .map(|c| {
-            run(s
-                .rids
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.0.id.component == c.id.0)
-                .map(|(i, _)| i))
-        })
-        .collect::<Option<Vec<_>>>();
-    let rid_paths = || {
-        s.components
-            .iter()
-            .map(|c| {
-                let r = s
-                    .rids
-                    .iter()
-                    .filter(|r| r.0.id.component == c.id.0)
-                    .map(|r| s.rid_path(r.0.id));
-                quote!(&[#(#r),*])
-            })
-            .collect()
-    };
     let id = table(
         "id",
         "The parsed component id.",
@@ -1218,21 +1202,23 @@ fn components(s: &Sound<'_>) -> TokenStream {
         regions,
         empty,
     );
-    let mids = range_table(
+    let mids = component_members(
+        s,
         "microservices",
         "The component's microservices (one numbering sequence across fms and bms).",
         quote!(Microservice),
-        mid_runs,
-        mid_paths,
-        empty,
+        &s.mids,
+        |m| m.id.component,
+        |m| s.mid_path(m.id),
     );
-    let rids = range_table(
+    let rids = component_members(
+        s,
         "resources",
         "The component's resources.",
         quote!(Resource),
-        rid_runs,
-        rid_paths,
-        empty,
+        &s.rids,
+        |r| r.0.id.component,
+        |r| s.rid_path(r.0.id),
     );
     t.extend(quote! {
         impl Component {
