@@ -198,15 +198,13 @@ struct Closed<'a> {
 fn closed(c: Closed<'_>) -> TokenStream {
     let name = ident(c.name, Span::call_site());
     let d = doc(&c.doc);
-    let vdefs = c.variants.iter().map(|(v, vd)| {
-        let v = ident(v, Span::call_site());
-        let vd = doc(vd);
-        quote!(#vd #v,)
-    });
-    let all = c.variants.iter().map(|(v, _)| {
-        let v = ident(v, Span::call_site());
-        quote!(#name::#v)
-    });
+    // Flat repetitions of single tokens (no `quote!` stream per variant: see `table_method`).
+    let vnames: Vec<_> = c
+        .variants
+        .iter()
+        .map(|(v, _)| ident(v, Span::call_site()))
+        .collect();
+    let vdocs: Vec<_> = c.variants.iter().map(|(_, d)| lit(d)).collect();
     // Debug prints what `#[derive(Debug)]` would, from a table: the derive's match of one arm
     // per variant costs rustc 16 s and 10 GB at 20,000 variants, and L has 50,000 PIDs.
     let debug_body = if c.variants.is_empty() {
@@ -231,7 +229,7 @@ fn closed(c: Closed<'_>) -> TokenStream {
         #d
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[allow(non_camel_case_types)]
-        pub enum #name { #(#vdefs)* }
+        pub enum #name { #(#[doc = #vdocs] #vnames,)* }
 
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -241,7 +239,7 @@ fn closed(c: Closed<'_>) -> TokenStream {
 
         impl #name {
             #all_doc
-            pub const ALL: &'static [#name] = &[#(#all),*];
+            pub const ALL: &'static [#name] = &[#(#name::#vnames),*];
             #[doc(hidden)]
             pub const __IDS: &'static [&'static str] = #ids;
             /// What this enum names, for messages: `"MID"`, `"flow"` …
@@ -271,11 +269,11 @@ fn closed(c: Closed<'_>) -> TokenStream {
 }
 
 /// A `#[doc(hidden)] const` array with one value per variant, and an accessor.
-fn table(
+fn table<V: ToTokens>(
     method: &str,
     method_doc: &str,
     ty: TokenStream,
-    values: Vec<TokenStream>,
+    values: Vec<V>,
     empty: bool,
 ) -> TokenStream {
     let read = |t: &proc_macro2::Ident| quote!(Self::#t[self as usize]);
@@ -284,12 +282,14 @@ fn table(
 
 /// A `const fn METHOD(self) -> RET` reading a hidden table `__METHOD: &[ELEM]` of one value
 /// per variant with `read` (given the table's name); `match self {}` for an empty enum.
-fn table_method(
+/// Single-token values (literals) are best passed as [`Literal`]s: each `TokenStream` value
+/// is a stream of its own that the proc-macro bridge must flush and copy into the table.
+fn table_method<V: ToTokens>(
     method: &str,
     method_doc: &str,
     elem: TokenStream,
     ret: TokenStream,
-    values: Vec<TokenStream>,
+    values: Vec<V>,
     read: impl FnOnce(&proc_macro2::Ident) -> TokenStream,
     empty: bool,
 ) -> TokenStream {
@@ -322,10 +322,7 @@ fn index_table(
     indexes: Vec<u32>,
     empty: bool,
 ) -> TokenStream {
-    let values = indexes
-        .into_iter()
-        .map(|i| Literal::u32_unsuffixed(i).into_token_stream())
-        .collect();
+    let values = indexes.into_iter().map(Literal::u32_unsuffixed).collect();
     let read = |t: &proc_macro2::Ident| quote!(#ty::ALL[Self::#t[self as usize] as usize]);
     table_method(
         method,
@@ -466,10 +463,7 @@ fn end_table(
         let paths = ends.map(|e| s.end_path(e)).collect();
         return table(method, method_doc, quote!(ProcessEnd), paths, empty);
     };
-    let values = indexes
-        .into_iter()
-        .map(|i| Literal::u32_unsuffixed(i).into_token_stream())
-        .collect();
+    let values = indexes.into_iter().map(Literal::u32_unsuffixed).collect();
     let read = |t: &proc_macro2::Ident| {
         quote! {
             let x = Self::#t[self as usize];
@@ -590,13 +584,29 @@ fn comp_variant(c: ComponentId) -> String {
     format!("C{}", c.0)
 }
 
-fn opt_str(s: Option<&str>) -> TokenStream {
-    match s {
-        Some(s) => {
-            let l = lit(s);
-            quote!(Some(#l))
+fn opt_str(s: Option<&str>) -> OptStr {
+    OptStr(s.map(lit))
+}
+
+/// `Some("…")` or `None`, appended as token trees: in a table of thousands of entries this
+/// avoids a `quote!` stream per entry (see [`table_method`]).
+struct OptStr(Option<Literal>);
+
+impl ToTokens for OptStr {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        use proc_macro2::{Delimiter, Group, Ident, TokenTree};
+        match &self.0 {
+            Some(l) => {
+                tokens.extend([
+                    TokenTree::Ident(Ident::new("Some", Span::call_site())),
+                    TokenTree::Group(Group::new(
+                        Delimiter::Parenthesis,
+                        TokenStream::from(TokenTree::Literal(l.clone())),
+                    )),
+                ]);
+            }
+            None => tokens.extend([TokenTree::Ident(Ident::new("None", Span::call_site()))]),
         }
-        None => quote!(None),
     }
 }
 
@@ -1352,9 +1362,10 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
             pub const fn number(self) -> u16 { self.id().number }
         }
     });
+    let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for m in &s.mids {
         let c = ident(&constant(&m.id.to_string()), Span::call_site());
-        let p = s.mid_path(m.id);
+        let v = ident(&variant(&m.id.to_string()), Span::call_site());
         let mut d = format!(
             "`{}`: **{}** ({} microservice",
             m.id,
@@ -1382,9 +1393,11 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         for p in s.placement(comp) {
             let _ = writeln!(d, "- Flow {p}");
         }
-        let d = doc(&d);
-        t.extend(quote!(#d pub const #c: Microservice = #p;));
+        cs.push(c);
+        vs.push(v);
+        ds.push(lit(&d));
     }
+    t.extend(quote!(#(#[doc = #ds] pub const #cs: Microservice = Microservice::#vs;)*));
     t
 }
 
@@ -1547,9 +1560,10 @@ fn resources(s: &Sound<'_>) -> TokenStream {
                 #from_physical_body
         }
     });
+    let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for (r, f) in &s.rids {
         let c = ident(&constant(&r.id.to_string()), Span::call_site());
-        let p = s.rid_path(r.id);
+        let v = ident(&variant(&r.id.to_string()), Span::call_site());
         let mut d = format!("`{}`: **{}** ({}", r.id, r.name, r.kind.describe());
         if r.inserted {
             d.push_str(", inserted in a reserved slot");
@@ -1577,9 +1591,11 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         for e in &s.envs {
             let _ = writeln!(d, "  - `{}`: `{}`", e.code, s.physical(r, *f, &e.code));
         }
-        let d = doc(&d);
-        t.extend(quote!(#d pub const #c: Resource = #p;));
+        cs.push(c);
+        vs.push(v);
+        ds.push(lit(&d));
     }
+    t.extend(quote!(#(#[doc = #ds] pub const #cs: Resource = Resource::#vs;)*));
     t
 }
 
@@ -1609,10 +1625,7 @@ fn processes(s: &Sound<'_>) -> TokenStream {
     let leg_ix: Option<Vec<u32>> = procs.iter().map(|p| u32::try_from(p.0).ok()).collect();
     let steps = procs
         .iter()
-        .map(|p| {
-            let n = (p.1 + 1) as u16;
-            quote!(#n)
-        })
+        .map(|p| Literal::u16_suffixed((p.1 + 1) as u16))
         .collect();
     let docs = procs.iter().map(|p| opt_str(p.2.doc.as_deref())).collect();
     let actions = procs
@@ -1722,6 +1735,8 @@ fn processes(s: &Sound<'_>) -> TokenStream {
             }
         }
     });
+    // One flat repetition for every constant (see `table_method`).
+    let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for (li, pi, p) in &procs {
         let c = ident(&constant(&p.pid.to_string()), Span::call_site());
         let v = ident(&variant(&p.pid.to_string()), Span::call_site());
@@ -1755,9 +1770,11 @@ fn processes(s: &Sound<'_>) -> TokenStream {
             constant(&leg.flow.to_string()),
             s.flow_name(leg.flow)
         );
-        let d = doc(&d);
-        t.extend(quote!(#d pub const #c: Process = Process::#v;));
+        cs.push(c);
+        vs.push(v);
+        ds.push(lit(&d));
     }
+    t.extend(quote!(#(#[doc = #ds] pub const #cs: Process = Process::#vs;)*));
     t
 }
 
@@ -1955,24 +1972,24 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
     let mut t = TokenStream::new();
     for e in &s.envs {
         let m = snake(&e.code, Span::call_site());
-        let consts = s.rids.iter().map(|(r, f)| {
-            let c = ident(&constant(&r.id.to_string()), Span::call_site());
+        let all: Vec<_> = s
+            .rids
+            .iter()
+            .map(|(r, _)| ident(&constant(&r.id.to_string()), Span::call_site()))
+            .collect();
+        let (mut names, mut ds) = (Vec::new(), Vec::new());
+        for (r, f) in &s.rids {
             let name = s.physical(r, *f, &e.code);
-            let d = doc(&format!(
+            ds.push(lit(&format!(
                 "`{name}`: the {} of [`{}`](super::{}) ({}) in `{}`.",
                 r.kind.describe(),
                 r.id,
                 constant(&r.id.to_string()),
                 r.name,
                 e.code
-            ));
-            let l = lit(&name);
-            quote!(#d pub const #c: &str = #l;)
-        });
-        let all = s
-            .rids
-            .iter()
-            .map(|(r, _)| ident(&constant(&r.id.to_string()), Span::call_site()));
+            )));
+            names.push(lit(&name));
+        }
         let d = doc(&format!(
             "Physical names in `{}` ({}): one constant per resource.",
             e.code,
@@ -1981,7 +1998,7 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
         t.extend(quote! {
             #d
             pub mod #m {
-                #(#consts)*
+                #(#[doc = #ds] pub const #all: &str = #names;)*
                 #[doc(hidden)]
                 pub const __NAMES: &[&str] = &[#(#all),*];
             }
