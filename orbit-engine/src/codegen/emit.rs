@@ -584,6 +584,11 @@ fn comp_variant(c: ComponentId) -> String {
     format!("C{}", c.0)
 }
 
+/// The enum variant of an id (`C8fms03` for `c8fms03`).
+fn id_variant(id: impl std::fmt::Display) -> proc_macro2::Ident {
+    ident(&variant(&id.to_string()), Span::call_site())
+}
+
 fn opt_str(s: Option<&str>) -> OptStr {
     OptStr(s.map(lit))
 }
@@ -620,11 +625,11 @@ impl Sound<'_> {
         quote!(Component::#v)
     }
     fn mid_path(&self, m: Mid) -> TokenStream {
-        let v = ident(&variant(&m.to_string()), Span::call_site());
+        let v = id_variant(m);
         quote!(Microservice::#v)
     }
     fn rid_path(&self, r: Rid) -> TokenStream {
-        let v = ident(&variant(&r.to_string()), Span::call_site());
+        let v = id_variant(r);
         quote!(Resource::#v)
     }
     /// A step's end as one integer: the index in `Microservice::ALL`, or in `Resource::ALL`
@@ -1365,7 +1370,7 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
     let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for m in &s.mids {
         let c = ident(&constant(&m.id.to_string()), Span::call_site());
-        let v = ident(&variant(&m.id.to_string()), Span::call_site());
+        let v = id_variant(m.id);
         let mut d = format!(
             "`{}`: **{}** ({} microservice",
             m.id,
@@ -1563,7 +1568,7 @@ fn resources(s: &Sound<'_>) -> TokenStream {
     let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for (r, f) in &s.rids {
         let c = ident(&constant(&r.id.to_string()), Span::call_site());
-        let v = ident(&variant(&r.id.to_string()), Span::call_site());
+        let v = id_variant(r.id);
         let mut d = format!("`{}`: **{}** ({}", r.id, r.name, r.kind.describe());
         if r.inserted {
             d.push_str(", inserted in a reserved slot");
@@ -1739,7 +1744,7 @@ fn processes(s: &Sound<'_>) -> TokenStream {
     let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for (li, pi, p) in &procs {
         let c = ident(&constant(&p.pid.to_string()), Span::call_site());
-        let v = ident(&variant(&p.pid.to_string()), Span::call_site());
+        let v = id_variant(p.pid);
         let leg = s.legs[*li].0;
         let mut d = format!(
             "`{}`: step {} of leg [`{}`] (execution order {}",
@@ -1823,7 +1828,7 @@ fn legs(s: &Sound<'_>) -> TokenStream {
             .iter()
             .map(|(_, parts)| {
                 let p = parts.iter().map(|p| {
-                    let v = ident(&variant(&p.pid.to_string()), Span::call_site());
+                    let v = id_variant(p.pid);
                     quote!(Process::#v)
                 });
                 quote!(&[#(#p),*])

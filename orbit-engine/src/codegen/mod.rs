@@ -262,7 +262,7 @@ fn declared_arms(ids: &[String], module: &TokenStream) -> TokenStream {
         let Ok(tokens) = id.parse::<TokenStream>() else {
             continue;
         };
-        let c = proc_macro2::Ident::new(&constant(id), Span::call_site());
+        let c = names::ident(&constant(id), Span::call_site());
         let lit = proc_macro2::Literal::string(id);
         arms.extend(quote! {
             (#tokens) => { #module::#c };
