@@ -1797,10 +1797,16 @@ impl Cx {
         self.diags.extend(clashes);
     }
 
+    fn id_with_text(&self, text: &str) -> Option<(String, Range<usize>)> {
+        self.manifest.id_with_text(text)
+    }
+}
+
+impl Manifest {
     /// The declared flow, component, MID, RID or PID whose canonical text is `text`, as
     /// "`kind `id``" with its declaration's span.
-    fn id_with_text(&self, text: &str) -> Option<(String, Range<usize>)> {
-        let m = &self.manifest;
+    pub(crate) fn id_with_text(&self, text: &str) -> Option<(String, Range<usize>)> {
+        let m = self;
         let found = if let Some(id) = canonical::<FlowId>(text) {
             m.flows
                 .iter()

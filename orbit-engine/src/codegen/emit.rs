@@ -159,6 +159,13 @@ impl<'m> Sound<'m> {
     }
 }
 
+/// Appends `s` to `t` as one stream. `t.extend(s)` would take `Extend<TokenTree>` and move
+/// `s` over token by token (inside a proc macro, a round trip through the compiler for
+/// every token); this is one concatenation.
+pub(super) fn append(t: &mut TokenStream, s: TokenStream) {
+    t.extend(std::iter::once(s));
+}
+
 fn lit(s: &str) -> Literal {
     Literal::string(s)
 }
@@ -721,18 +728,18 @@ pub(super) fn module(s: &Sound<'_>, opts: &Options) -> TokenStream {
     let core = &opts.core_path();
     // Private, so `use ids::*` does not import it; short paths keep big expansions small.
     let mut out = quote!(use #core::__private as __orbit;);
-    out.extend(orbit_items(s));
-    out.extend(environments(s));
-    out.extend(regions(s));
-    out.extend(flows(s));
-    out.extend(components(s));
-    out.extend(microservices(s));
-    out.extend(resources(s));
-    out.extend(processes(s));
-    out.extend(legs(s));
-    out.extend(events(s));
-    out.extend(env_modules(s));
-    out.extend(event_types(s, core));
+    append(&mut out, orbit_items(s));
+    append(&mut out, environments(s));
+    append(&mut out, regions(s));
+    append(&mut out, flows(s));
+    append(&mut out, components(s));
+    append(&mut out, microservices(s));
+    append(&mut out, resources(s));
+    append(&mut out, processes(s));
+    append(&mut out, legs(s));
+    append(&mut out, events(s));
+    append(&mut out, env_modules(s));
+    append(&mut out, event_types(s, core));
     out
 }
 
@@ -813,14 +820,17 @@ fn environments(s: &Sound<'_>) -> TokenStream {
         docs,
         empty,
     );
-    t.extend(quote! {
-        impl Environment {
-            /// The environment code (`k8d`); the same as [`Environment::as_str`].
-            pub const fn code(self) -> &'static str { self.as_str() }
-            #name
-            #docs
-        }
-    });
+    append(
+        &mut t,
+        quote! {
+            impl Environment {
+                /// The environment code (`k8d`); the same as [`Environment::as_str`].
+                pub const fn code(self) -> &'static str { self.as_str() }
+                #name
+                #docs
+            }
+        },
+    );
     t
 }
 
@@ -898,7 +908,7 @@ fn regions(s: &Sound<'_>) -> TokenStream {
         docs,
         empty,
     );
-    t.extend(quote!(impl Region { #name #range #docs }));
+    append(&mut t, quote!(impl Region { #name #range #docs }));
     t
 }
 
@@ -1021,37 +1031,40 @@ fn flows(s: &Sound<'_>) -> TokenStream {
         repos,
         empty,
     );
-    t.extend(quote! {
-        impl Flow {
-            #id
-            /// The flow number (16 for `flow-16`).
-            pub const fn number(self) -> u16 { self.id().0 }
-            #name
-            #docs
-            #comps
-            #legs
-            #repos
-            /// The repository of one kind in one environment.
-            pub fn repository(self, kind: __orbit::RepoKind, env: Environment) -> Option<&'static Repository> {
-                self.repositories().iter().find(|r| r.kind == kind && r.env == env)
+    append(
+        &mut t,
+        quote! {
+            impl Flow {
+                #id
+                /// The flow number (16 for `flow-16`).
+                pub const fn number(self) -> u16 { self.id().0 }
+                #name
+                #docs
+                #comps
+                #legs
+                #repos
+                /// The repository of one kind in one environment.
+                pub fn repository(self, kind: __orbit::RepoKind, env: Environment) -> Option<&'static Repository> {
+                    self.repositories().iter().find(|r| r.kind == kind && r.env == env)
+                }
             }
-        }
 
-        /// A flow repository in one environment: `flow-4-infrastructure-rep-k8d-aws`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct Repository {
-            /// The flow.
-            pub flow: Flow,
-            /// Which of the six kinds.
-            pub kind: __orbit::RepoKind,
-            /// The environment.
-            pub env: Environment,
-            /// `flow-4-infrastructure-rep-k8d-aws`.
-            pub name: &'static str,
-            /// `https://github.com/<owner>/<name>/tree/<branch>`, when the manifest names an owner.
-            pub url: Option<&'static str>,
-        }
-    });
+            /// A flow repository in one environment: `flow-4-infrastructure-rep-k8d-aws`.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub struct Repository {
+                /// The flow.
+                pub flow: Flow,
+                /// Which of the six kinds.
+                pub kind: __orbit::RepoKind,
+                /// The environment.
+                pub env: Environment,
+                /// `flow-4-infrastructure-rep-k8d-aws`.
+                pub name: &'static str,
+                /// `https://github.com/<owner>/<name>/tree/<branch>`, when the manifest names an owner.
+                pub url: Option<&'static str>,
+            }
+        },
+    );
     for f in &s.flows {
         let c = ident(&constant(&f.id.to_string()), Span::call_site());
         let p = s.flow_path(f.id);
@@ -1106,7 +1119,7 @@ fn flows(s: &Sound<'_>) -> TokenStream {
             );
         }
         let d = doc(&d);
-        t.extend(quote!(#d pub const #c: Flow = #p;));
+        append(&mut t, quote!(#d pub const #c: Flow = #p;));
     }
     t
 }
@@ -1235,25 +1248,28 @@ fn components(s: &Sound<'_>) -> TokenStream {
         |r| r.0.id.component,
         |r| s.rid_path(r.0.id),
     );
-    t.extend(quote! {
-        impl Component {
-            #id
-            /// The component number (20 for `c20`).
-            pub const fn number(self) -> u16 { self.id().0 }
-            #name
-            #docs
-            #flows
-            #region
-            #mids
-            #rids
-            /// The blocks the component reserves in `flow`, by its position there
-            /// (`12(k-1)+3, +6, +9, +12`); `None` when the flow does not list it.
-            pub fn blocks(self, flow: Flow) -> Option<[u8; 4]> {
-                let k = flow.components().iter().position(|&c| c == self)?;
-                ::core::option::Option::Some(__orbit::blocks(k as u8 + 1))
+    append(
+        &mut t,
+        quote! {
+            impl Component {
+                #id
+                /// The component number (20 for `c20`).
+                pub const fn number(self) -> u16 { self.id().0 }
+                #name
+                #docs
+                #flows
+                #region
+                #mids
+                #rids
+                /// The blocks the component reserves in `flow`, by its position there
+                /// (`12(k-1)+3, +6, +9, +12`); `None` when the flow does not list it.
+                pub fn blocks(self, flow: Flow) -> Option<[u8; 4]> {
+                    let k = flow.components().iter().position(|&c| c == self)?;
+                    ::core::option::Option::Some(__orbit::blocks(k as u8 + 1))
+                }
             }
-        }
-    });
+        },
+    );
     for c in &s.components {
         let k = ident(&comp_variant(c.id), Span::call_site());
         let mut d = format!("`{}` (`C{}` in prose): **{}**", c.id, c.id.0, c.name);
@@ -1269,7 +1285,7 @@ fn components(s: &Sound<'_>) -> TokenStream {
             let _ = writeln!(d, "- Flow {p}");
         }
         let d = doc(&d);
-        t.extend(quote!(#d pub const #k: Component = Component::#k;));
+        append(&mut t, quote!(#d pub const #k: Component = Component::#k;));
     }
     t
 }
@@ -1354,19 +1370,22 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         },
         empty,
     );
-    t.extend(quote! {
-        impl Microservice {
-            #id
-            #name
-            #docs
-            #roles
-            #comps
-            /// Frontend (`fms`) or backend (`bms`).
-            pub const fn service_kind(self) -> __orbit::ServiceKind { self.id().kind }
-            /// The functional identifier (3 for `c8fms03`).
-            pub const fn number(self) -> u16 { self.id().number }
-        }
-    });
+    append(
+        &mut t,
+        quote! {
+            impl Microservice {
+                #id
+                #name
+                #docs
+                #roles
+                #comps
+                /// Frontend (`fms`) or backend (`bms`).
+                pub const fn service_kind(self) -> __orbit::ServiceKind { self.id().kind }
+                /// The functional identifier (3 for `c8fms03`).
+                pub const fn number(self) -> u16 { self.id().number }
+            }
+        },
+    );
     let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for m in &s.mids {
         let c = ident(&constant(&m.id.to_string()), Span::call_site());
@@ -1402,7 +1421,10 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         vs.push(v);
         ds.push(lit(&d));
     }
-    t.extend(quote!(#(#[doc = #ds] pub const #cs: Microservice = Microservice::#vs;)*));
+    append(
+        &mut t,
+        quote!(#(#[doc = #ds] pub const #cs: Microservice = Microservice::#vs;)*),
+    );
     t
 }
 
@@ -1543,28 +1565,31 @@ fn resources(s: &Sound<'_>) -> TokenStream {
             Some(at(i))
         })
     };
-    t.extend(quote! {
-        impl Resource {
-            #id
-            #name
-            #docs
-            #kinds
-            #comps
-            #flows
-            #serials
-            /// The physical name in one environment:
-            /// `user-input-manifest-data-1606-tbl-k8d-aws`. The same strings as the per-environment modules (`ids::k8d::C20BRE06`).
-            pub const fn physical_name(self, env: Environment) -> &'static str {
-                #phys_body
+    append(
+        &mut t,
+        quote! {
+            impl Resource {
+                #id
+                #name
+                #docs
+                #kinds
+                #comps
+                #flows
+                #serials
+                /// The physical name in one environment:
+                /// `user-input-manifest-data-1606-tbl-k8d-aws`. The same strings as the per-environment modules (`ids::k8d::C20BRE06`).
+                pub const fn physical_name(self, env: Environment) -> &'static str {
+                    #phys_body
+                }
+                /// The resource and environment a physical name belongs to: `None` unless the text
+                /// is exactly one of the names [`Resource::physical_name`] gives. Hashes the text
+                /// and finds it in a table written at compile time (no allocation, usually one
+                /// probe), then compares it with that name.
+                pub fn from_physical_name(name: &str) -> Option<(Resource, Environment)>
+                    #from_physical_body
             }
-            /// The resource and environment a physical name belongs to: `None` unless the text
-            /// is exactly one of the names [`Resource::physical_name`] gives. Hashes the text
-            /// and finds it in a table written at compile time (no allocation, usually one
-            /// probe), then compares it with that name.
-            pub fn from_physical_name(name: &str) -> Option<(Resource, Environment)>
-                #from_physical_body
-        }
-    });
+        },
+    );
     let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for (r, f) in &s.rids {
         let c = ident(&constant(&r.id.to_string()), Span::call_site());
@@ -1600,7 +1625,10 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         vs.push(v);
         ds.push(lit(&d));
     }
-    t.extend(quote!(#(#[doc = #ds] pub const #cs: Resource = Resource::#vs;)*));
+    append(
+        &mut t,
+        quote!(#(#[doc = #ds] pub const #cs: Resource = Resource::#vs;)*),
+    );
     t
 }
 
@@ -1695,51 +1723,54 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         actions,
         empty,
     );
-    t.extend(quote! {
-        impl Process {
-            #id
-            /// The execution order (15 for `e15`).
-            pub const fn order(self) -> u16 { self.id().order }
-            #starts
-            #ends
-            #legs
-            #steps
-            #docs
-            #actions
-        }
+    append(
+        &mut t,
+        quote! {
+            impl Process {
+                #id
+                /// The execution order (15 for `e15`).
+                pub const fn order(self) -> u16 { self.id().order }
+                #starts
+                #ends
+                #legs
+                #steps
+                #docs
+                #actions
+            }
 
-        /// One end of a process step: a declared microservice or resource.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum ProcessEnd {
-            /// A microservice (MID).
-            Microservice(Microservice),
-            /// A backend resource (RID).
-            Resource(Resource),
-        }
+            /// One end of a process step: a declared microservice or resource.
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum ProcessEnd {
+                /// A microservice (MID).
+                Microservice(Microservice),
+                /// A backend resource (RID).
+                Resource(Resource),
+            }
 
-        impl ProcessEnd {
-            /// The canonical id text.
-            pub const fn as_str(self) -> &'static str {
-                match self {
-                    ProcessEnd::Microservice(m) => m.as_str(),
-                    ProcessEnd::Resource(r) => r.as_str(),
+            impl ProcessEnd {
+                /// The canonical id text.
+                pub const fn as_str(self) -> &'static str {
+                    match self {
+                        ProcessEnd::Microservice(m) => m.as_str(),
+                        ProcessEnd::Resource(r) => r.as_str(),
+                    }
+                }
+                /// The component of either kind.
+                pub const fn component(self) -> Component {
+                    match self {
+                        ProcessEnd::Microservice(m) => m.component(),
+                        ProcessEnd::Resource(r) => r.component(),
+                    }
                 }
             }
-            /// The component of either kind.
-            pub const fn component(self) -> Component {
-                match self {
-                    ProcessEnd::Microservice(m) => m.component(),
-                    ProcessEnd::Resource(r) => r.component(),
+
+            impl ::core::fmt::Display for ProcessEnd {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.write_str(self.as_str())
                 }
             }
-        }
-
-        impl ::core::fmt::Display for ProcessEnd {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    });
+        },
+    );
     // One flat repetition for every constant (see `table_method`).
     let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
     for (li, pi, p) in &procs {
@@ -1779,7 +1810,10 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         vs.push(v);
         ds.push(lit(&d));
     }
-    t.extend(quote!(#(#[doc = #ds] pub const #cs: Process = Process::#vs;)*));
+    append(
+        &mut t,
+        quote!(#(#[doc = #ds] pub const #cs: Process = Process::#vs;)*),
+    );
     t
 }
 
@@ -1857,7 +1891,7 @@ fn legs(s: &Sound<'_>) -> TokenStream {
         part_paths,
         empty,
     );
-    t.extend(quote!(impl Leg { #flows #docs #parts }));
+    append(&mut t, quote!(impl Leg { #flows #docs #parts }));
     for (l, parts) in &s.legs {
         let c = ident(&constant(&l.name), Span::call_site());
         let v = ident(&variant(&l.name), Span::call_site());
@@ -1881,7 +1915,7 @@ fn legs(s: &Sound<'_>) -> TokenStream {
             );
         }
         let d = doc(&d);
-        t.extend(quote!(#d pub const #c: Leg = Leg::#v;));
+        append(&mut t, quote!(#d pub const #c: Leg = Leg::#v;));
     }
     t
 }
@@ -1955,7 +1989,7 @@ fn events(s: &Sound<'_>) -> TokenStream {
         fields,
         empty,
     );
-    t.extend(quote!(impl Event { #mids #rids #docs #fields }));
+    append(&mut t, quote!(impl Event { #mids #rids #docs #fields }));
     for e in &s.events {
         let c = ident(&constant(&e.name), Span::call_site());
         let v = ident(&variant(&e.name), Span::call_site());
@@ -1968,7 +2002,7 @@ fn events(s: &Sound<'_>) -> TokenStream {
             if e.fields.is_empty() { "none".to_string() } else { list_code(&e.fields) },
             variant(&e.name),
         ));
-        t.extend(quote!(#d pub const #c: Event = Event::#v;));
+        append(&mut t, quote!(#d pub const #c: Event = Event::#v;));
     }
     t
 }
@@ -2000,14 +2034,17 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
             e.code,
             e.name.as_deref().unwrap_or("no name")
         ));
-        t.extend(quote! {
-            #d
-            pub mod #m {
-                #(#[doc = #ds] pub const #all: &str = #names;)*
-                #[doc(hidden)]
-                pub const __NAMES: &[&str] = &[#(#all),*];
-            }
-        });
+        append(
+            &mut t,
+            quote! {
+                #d
+                pub mod #m {
+                    #(#[doc = #ds] pub const #all: &str = #names;)*
+                    #[doc(hidden)]
+                    pub const __NAMES: &[&str] = &[#(#all),*];
+                }
+            },
+        );
     }
     t
 }
@@ -2058,47 +2095,53 @@ fn event_types(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
             }
         };
         if e.fields.is_empty() {
-            items.extend(quote! {
-                #d
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-                pub struct #ty;
-                impl #ty {
-                    /// The entry (the event has no fields).
-                    pub const fn new() -> Self { #ty }
-                    #common
-                }
-                impl #core::LogEvent for #ty {
-                    type Microservice = super::Microservice;
-                    type Resource = super::Resource;
-                    const NAME: &'static str = #name;
-                    const MID: super::Microservice = super::#mid;
-                    const RID: super::Resource = super::#rid;
-                    fn visit_fields(&self, _visit: &mut dyn FnMut(&'static str, &str)) {}
-                }
-            });
-        } else {
-            items.extend(quote! {
-                #d
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub struct #ty<'a> {
-                    #(#field_docs pub #fields: &'a str,)*
-                }
-                impl<'a> #ty<'a> {
-                    /// The entry, with exactly the event's declared fields in order.
-                    pub const fn new(#(#fields: &'a str),*) -> Self { #ty { #(#fields),* } }
-                    #common
-                }
-                impl #core::LogEvent for #ty<'_> {
-                    type Microservice = super::Microservice;
-                    type Resource = super::Resource;
-                    const NAME: &'static str = #name;
-                    const MID: super::Microservice = super::#mid;
-                    const RID: super::Resource = super::#rid;
-                    fn visit_fields(&self, visit: &mut dyn FnMut(&'static str, &str)) {
-                        #(visit(#field_names, self.#fields);)*
+            append(
+                &mut items,
+                quote! {
+                    #d
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+                    pub struct #ty;
+                    impl #ty {
+                        /// The entry (the event has no fields).
+                        pub const fn new() -> Self { #ty }
+                        #common
                     }
-                }
-            });
+                    impl #core::LogEvent for #ty {
+                        type Microservice = super::Microservice;
+                        type Resource = super::Resource;
+                        const NAME: &'static str = #name;
+                        const MID: super::Microservice = super::#mid;
+                        const RID: super::Resource = super::#rid;
+                        fn visit_fields(&self, _visit: &mut dyn FnMut(&'static str, &str)) {}
+                    }
+                },
+            );
+        } else {
+            append(
+                &mut items,
+                quote! {
+                    #d
+                    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                    pub struct #ty<'a> {
+                        #(#field_docs pub #fields: &'a str,)*
+                    }
+                    impl<'a> #ty<'a> {
+                        /// The entry, with exactly the event's declared fields in order.
+                        pub const fn new(#(#fields: &'a str),*) -> Self { #ty { #(#fields),* } }
+                        #common
+                    }
+                    impl #core::LogEvent for #ty<'_> {
+                        type Microservice = super::Microservice;
+                        type Resource = super::Resource;
+                        const NAME: &'static str = #name;
+                        const MID: super::Microservice = super::#mid;
+                        const RID: super::Resource = super::#rid;
+                        fn visit_fields(&self, visit: &mut dyn FnMut(&'static str, &str)) {
+                            #(visit(#field_names, self.#fields);)*
+                        }
+                    }
+                },
+            );
         }
     }
     quote! {
@@ -2183,12 +2226,11 @@ pub(super) fn overview(s: &Sound<'_>, display: &str) -> String {
 /// environment code that names one of the module's own submodules is reported here (ORB010).
 /// Returns the diagnostics to add and the spans of the entries to leave out.
 pub(super) fn name_clashes(m: &Manifest) -> (Vec<crate::Diagnostic>, BTreeSet<usize>) {
+    // The constants of legs and events already taken, by each other or by an id. An id's
+    // constant is its text uppercased with `-` read as `_` (ids have neither `_` nor capitals),
+    // so a name's constant is an id's only if, read back that way, it is that id's text: the
+    // few names are looked up, the ids are not formatted one by one.
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    taken.extend(m.flows.iter().map(|f| constant(&f.id.to_string())));
-    taken.extend(m.components.iter().map(|c| constant(&c.id.to_string())));
-    taken.extend(m.microservices.iter().map(|x| constant(&x.id.to_string())));
-    taken.extend(m.resources.iter().map(|x| constant(&x.id.to_string())));
-    taken.extend(m.processes().map(|(_, p)| constant(&p.pid.to_string())));
     let mut drop = BTreeSet::new();
     for (name, span) in m
         .legs
@@ -2196,7 +2238,9 @@ pub(super) fn name_clashes(m: &Manifest) -> (Vec<crate::Diagnostic>, BTreeSet<us
         .map(|l| (&l.name, &l.span))
         .chain(m.events.iter().map(|e| (&e.name, &e.span)))
     {
-        if !taken.insert(constant(name)) {
+        let c = constant(name);
+        let id_text = c.to_ascii_lowercase().replace('_', "-");
+        if m.id_with_text(&id_text).is_some() || !taken.insert(c) {
             drop.insert(span.start);
         }
     }

@@ -149,26 +149,33 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
     let mut out = TokenStream::new();
     let abs = std::fs::canonicalize(manifest_path).unwrap_or_else(|_| manifest_path.to_path_buf());
     let abs = abs.to_string_lossy().into_owned();
-    out.extend(quote! {
-        // Rebuild when the manifest changes: stable proc macros track files only this way.
-        const _: &[u8] = ::core::include_bytes!(#abs);
-    });
+    emit::append(
+        &mut out,
+        quote! {
+            // Rebuild when the manifest changes: stable proc macros track files only this way.
+            const _: &[u8] = ::core::include_bytes!(#abs);
+        },
+    );
     let (extra, manifest) = emittable(checked.manifest);
     let mut diags = checked.diagnostics;
     diags.extend(extra);
     diags.sort_by_key(|d| (d.span.start, d.code));
-    let index = crate::LineIndex::new(&text);
-    for d in &mut diags {
-        if d.line == 0 {
-            index.locate(d);
-        }
-        if opts.errors {
-            out.extend(compile_error(
-                &error_text(d, &text, display_path),
-                opts.span,
-            ));
+    if !diags.is_empty() {
+        let index = crate::LineIndex::new(&text);
+        for d in &mut diags {
+            if d.line == 0 {
+                index.locate(d);
+            }
+            if opts.errors {
+                emit::append(
+                    &mut out,
+                    compile_error(&error_text(d, &text, display_path), opts.span),
+                );
+            }
         }
     }
+    let sound = emit::Sound::new(&manifest);
+    let declared = Arc::new(Declared::new(&sound));
     if let (Some(meta), Ok(canonical)) = (meta, std::fs::canonicalize(manifest_path)) {
         // The id macros of the same compilation find the manifest already parsed.
         let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
@@ -177,14 +184,18 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
             Cached {
                 modified: meta.modified().ok(),
                 len: meta.len(),
-                declared: Arc::new(Declared::new(&manifest)),
+                declared: Arc::clone(&declared),
             },
         );
     }
-    let sound = emit::Sound::new(&manifest);
-    out.extend(emit::module(&sound, opts));
+    emit::append(&mut out, emit::module(&sound, opts));
     if opts.macros {
-        out.extend(id_macros(&abs, display_path, opts, &sound.declared_ids()));
+        let names = [
+            &declared.mid_names[..],
+            &declared.rid_names[..],
+            &declared.pid_names[..],
+        ];
+        emit::append(&mut out, id_macros(&abs, display_path, opts, names));
     }
     out
 }
@@ -264,15 +275,18 @@ fn declared_arms(ids: &[String], module: &TokenStream) -> TokenStream {
         };
         let c = names::ident(&constant(id), Span::call_site());
         let lit = proc_macro2::Literal::string(id);
-        arms.extend(quote! {
-            (#tokens) => { #module::#c };
-            (#lit) => { #module::#c };
-        });
+        emit::append(
+            &mut arms,
+            quote! {
+                (#tokens) => { #module::#c };
+                (#lit) => { #module::#c };
+            },
+        );
     }
     arms
 }
 
-fn id_macros(abs: &str, display: &str, opts: &Options, declared: &[Vec<String>; 3]) -> TokenStream {
+fn id_macros(abs: &str, display: &str, opts: &Options, declared: [&[String]; 3]) -> TokenStream {
     let core = opts.core_in_macro();
     let module = opts.module_in_macro();
     let mut out = TokenStream::new();
@@ -292,20 +306,23 @@ fn id_macros(abs: &str, display: &str, opts: &Options, declared: &[Vec<String>; 
         let doc2 = format!(
             "An undeclared or malformed {what}, or another kind of id, fails compilation at the argument, naming the nearest declared ids."
         );
-        out.extend(quote! {
-            #[doc = #doc1]
-            ///
-            #[doc = #doc2]
-            #[macro_export]
-            macro_rules! #m {
-                #arms
-                ($($id:tt)*) => {
-                    #core::__private::resolve!{ #abs #display #m (#module) $($id)* }
-                };
-            }
-            #[doc(inline)]
-            pub use #m;
-        });
+        emit::append(
+            &mut out,
+            quote! {
+                #[doc = #doc1]
+                ///
+                #[doc = #doc2]
+                #[macro_export]
+                macro_rules! #m {
+                    #arms
+                    ($($id:tt)*) => {
+                        #core::__private::resolve!{ #abs #display #m (#module) $($id)* }
+                    };
+                }
+                #[doc(inline)]
+                pub use #m;
+            },
+        );
     }
     out
 }
@@ -369,24 +386,20 @@ struct Declared {
 }
 
 impl Declared {
-    fn new(m: &Manifest) -> Self {
-        let sound = emit::Sound::new(m);
-        let mut d = Declared::default();
-        for x in &sound.mids {
-            d.mids.insert(x.id);
-            d.mid_names.push(x.id.to_string());
+    fn new(sound: &emit::Sound<'_>) -> Self {
+        let [mid_names, rid_names, pid_names] = sound.declared_ids();
+        Declared {
+            mids: sound.mids.iter().map(|x| x.id).collect(),
+            rids: sound.rids.iter().map(|(x, _)| x.id).collect(),
+            pids: sound
+                .legs
+                .iter()
+                .flat_map(|(_, parts)| parts.iter().map(|p| p.pid))
+                .collect(),
+            mid_names,
+            rid_names,
+            pid_names,
         }
-        for (x, _) in &sound.rids {
-            d.rids.insert(x.id);
-            d.rid_names.push(x.id.to_string());
-        }
-        for (_, parts) in &sound.legs {
-            for p in parts {
-                d.pids.insert(p.pid);
-                d.pid_names.push(p.pid.to_string());
-            }
-        }
-        d
     }
 }
 
@@ -418,7 +431,9 @@ fn declared(path: &Path) -> Result<Arc<Declared>, String> {
     }
     let (_, checked) =
         check_file(&canonical).map_err(|d| format!("{}: {}", d.code.as_str(), d.message))?;
-    let declared = Arc::new(Declared::new(&emittable(checked.manifest).1));
+    let declared = Arc::new(Declared::new(&emit::Sound::new(
+        &emittable(checked.manifest).1,
+    )));
     cache.insert(
         canonical,
         Cached {
