@@ -1634,23 +1634,27 @@ fn resources(s: &Sound<'_>) -> TokenStream {
 
 fn processes(s: &Sound<'_>) -> TokenStream {
     let procs: Vec<_> = s.processes().collect();
+    // Each PID's text and variant, formatted once for the several items that name them.
+    let ids: Vec<String> = procs.iter().map(|p| p.2.pid.to_string()).collect();
+    let vnames: Vec<String> = ids.iter().map(|t| variant(t)).collect();
     let variants = procs
         .iter()
-        .map(|(li, _, p)| {
+        .zip(&ids)
+        .zip(&vnames)
+        .map(|(((li, _, _), id), v)| {
             (
-                variant(&p.pid.to_string()),
-                format!("`{}`: step of leg `{}`.", p.pid, s.legs[*li].0.name),
+                v.clone(),
+                format!("`{id}`: step of leg `{}`.", s.legs[*li].0.name),
             )
         })
         .collect();
-    let ids: Vec<String> = procs.iter().map(|p| p.2.pid.to_string()).collect();
     let parse = parse_hashed(quote!(__orbit::Pid), &ids);
     let mut t = closed(Closed {
         name: "Process",
         what: "PID",
         doc: "The process steps (PIDs) of the manifest, leg by leg in execution order.".into(),
         variants,
-        ids,
+        ids: ids.clone(),
         parse,
     });
     let empty = procs.is_empty();
@@ -1773,13 +1777,13 @@ fn processes(s: &Sound<'_>) -> TokenStream {
     );
     // One flat repetition for every constant (see `table_method`).
     let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
-    for (li, pi, p) in &procs {
-        let c = ident(&constant(&p.pid.to_string()), Span::call_site());
-        let v = id_variant(p.pid);
+    for (((li, pi, p), id), v) in procs.iter().zip(&ids).zip(&vnames) {
+        let c = ident(&constant(id), Span::call_site());
+        let v = ident(v, Span::call_site());
         let leg = s.legs[*li].0;
         let mut d = format!(
             "`{}`: step {} of leg [`{}`] (execution order {}",
-            p.pid,
+            id,
             pi + 1,
             constant(&leg.name),
             p.pid.order
