@@ -2013,21 +2013,18 @@ fn events(s: &Sound<'_>) -> TokenStream {
 
 fn env_modules(s: &Sound<'_>) -> TokenStream {
     let mut t = TokenStream::new();
+    // Each RID's text and constant, formatted once for every environment.
+    let texts: Vec<String> = s.rids.iter().map(|(r, _)| r.id.to_string()).collect();
+    let consts: Vec<String> = texts.iter().map(|x| constant(x)).collect();
+    let all: Vec<_> = consts.iter().map(|c| ident(c, Span::call_site())).collect();
     for e in &s.envs {
         let m = snake(&e.code, Span::call_site());
-        let all: Vec<_> = s
-            .rids
-            .iter()
-            .map(|(r, _)| ident(&constant(&r.id.to_string()), Span::call_site()))
-            .collect();
         let (mut names, mut ds) = (Vec::new(), Vec::new());
-        for (r, f) in &s.rids {
+        for (((r, f), text), c) in s.rids.iter().zip(&texts).zip(&consts) {
             let name = s.physical(r, *f, &e.code);
             ds.push(lit(&format!(
-                "`{name}`: the {} of [`{}`](super::{}) ({}) in `{}`.",
+                "`{name}`: the {} of [`{text}`](super::{c}) ({}) in `{}`.",
                 r.kind.describe(),
-                r.id,
-                constant(&r.id.to_string()),
                 r.name,
                 e.code
             )));
