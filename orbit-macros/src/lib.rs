@@ -39,8 +39,11 @@ use syn::{Ident, LitStr, Token};
 #[proc_macro]
 pub fn manifest(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     match parse_manifest_args.parse(input) {
-        Ok((lit, opts)) => match resolve_path(&lit.value()) {
-            Ok(path) => codegen::expand(&path, &lit.value(), &opts).into(),
+        Ok((lit, mut opts)) => match resolve_path(&lit.value()) {
+            Ok(path) => {
+                opts.lexer = Some(lex);
+                codegen::expand(&path, &lit.value(), &opts).into()
+            }
             Err(msg) => error(&msg, lit.span()).into(),
         },
         Err(e) => e.to_compile_error().into(),
@@ -70,6 +73,14 @@ pub fn __resolve(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
         Ok(out) => out.into(),
         Err(e) => e.to_compile_error().into(),
     }
+}
+
+/// Lexes the source the generator writes for its largest items with the compiler's lexer,
+/// in one call (see `orbit_engine::codegen::Options::lexer`).
+fn lex(src: &str) -> Option<TokenStream> {
+    src.parse::<proc_macro::TokenStream>()
+        .ok()
+        .map(TokenStream::from)
 }
 
 fn error(msg: &str, span: Span) -> TokenStream {

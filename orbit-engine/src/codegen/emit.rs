@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, ToTokens};
 
-use super::names::{constant, ident, snake, variant};
+use super::names::{constant, ident, ident_text, snake, variant};
 use super::Options;
 use crate::id::{self, ComponentId, Endpoint, FlowId, Mid, RepoKind, ResourceKind, Rid};
 use crate::lookup;
@@ -37,6 +37,8 @@ pub(super) struct Sound<'m> {
     rid_ix: BTreeMap<Rid, usize>,
     region_ix: BTreeMap<String, usize>,
     region_variants: Vec<String>,
+    /// How source written as text becomes tokens (see [`Options::lexer`]).
+    pub lexer: Option<super::Lexer>,
 }
 
 impl<'m> Sound<'m> {
@@ -122,6 +124,7 @@ impl<'m> Sound<'m> {
             legs,
             events,
             envs: m.environments.iter().collect(),
+            lexer: None,
             comp_ix,
             flow_ix,
             mid_ix,
@@ -166,6 +169,83 @@ pub(super) fn append(t: &mut TokenStream, s: TokenStream) {
     t.extend(std::iter::once(s));
 }
 
+/// `#[doc = "…"] pub const C8FMS03: Microservice = Microservice::C8fms03;` for every id of one
+/// enum, written as source (see [`Options::lexer`]).
+struct IdConsts {
+    ty: &'static str,
+    src: String,
+}
+
+impl IdConsts {
+    fn new(ty: &'static str) -> Self {
+        IdConsts {
+            ty,
+            src: String::new(),
+        }
+    }
+
+    fn push(&mut self, doc: &str, constant: &str, variant: &str) {
+        let src = &mut self.src;
+        src.push_str("#[doc = ");
+        push_lit(src, doc);
+        src.push_str("] pub const ");
+        src.push_str(&ident_text(constant));
+        src.push_str(": ");
+        src.push_str(self.ty);
+        src.push_str(" = ");
+        src.push_str(self.ty);
+        src.push_str("::");
+        src.push_str(&ident_text(variant));
+        src.push_str(";\n");
+    }
+}
+
+/// Tokens for `src`, Rust source written by this generator (see [`Options::lexer`]). The
+/// source is written from ids, names and [`push_lit`] literals only, so it always lexes; if
+/// it ever did not, the build fails with an error that says so rather than a panic.
+fn source(s: &Sound<'_>, src: &str) -> TokenStream {
+    if let Some(tokens) = s.lexer.and_then(|lex| lex(src)) {
+        return tokens;
+    }
+    match src.parse() {
+        Ok(tokens) => tokens,
+        Err(e) => {
+            let msg = format!(
+                "orbit: internal error: the generated source does not lex ({e}); please report it with the manifest"
+            );
+            quote!(::core::compile_error! { #msg })
+        }
+    }
+}
+
+/// Appends `text` to `out` as a Rust string literal with the value `text`, written as
+/// `proc_macro::Literal::string` writes it: printable ASCII other than `"` and `\` as it is,
+/// every other character as `char::escape_debug` writes it (`\n`, `\"`, `\u{202e}`; printable
+/// non-ASCII characters as they are). Runs of plain bytes are copied whole.
+fn push_lit(out: &mut String, text: &str) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let plain = (b' '..0x7f).contains(&b) && b != b'"' && b != b'\\';
+        if plain {
+            i += 1;
+            continue;
+        }
+        out.push_str(&text[start..i]);
+        let c = text[i..]
+            .chars()
+            .next()
+            .unwrap_or(char::REPLACEMENT_CHARACTER);
+        out.extend(c.escape_debug());
+        i += c.len_utf8();
+        start = i;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
 fn lit(s: &str) -> Literal {
     Literal::string(s)
 }
@@ -202,28 +282,56 @@ struct Closed<'a> {
     parse: TokenStream,
 }
 
-fn closed(c: Closed<'_>) -> TokenStream {
+fn closed(s: &Sound<'_>, c: Closed<'_>) -> TokenStream {
     let name = ident(c.name, Span::call_site());
     let d = doc(&c.doc);
-    // Flat repetitions of single tokens (no `quote!` stream per variant: see `table_method`).
-    let vnames: Vec<_> = c
-        .variants
-        .iter()
-        .map(|(v, _)| ident(v, Span::call_site()))
-        .collect();
-    let vdocs: Vec<_> = c.variants.iter().map(|(_, d)| lit(d)).collect();
+    // The variants (with their docs), `ALL` and the tables of names and ids have an entry per
+    // id: written as source (see `Options::lexer`).
+    let (mut body, mut all, mut names, mut ids) = (
+        String::new(),
+        String::from("&["),
+        String::from("&["),
+        String::from("&["),
+    );
+    for (i, (v, vdoc)) in c.variants.iter().enumerate() {
+        let v_ident = ident_text(v);
+        body.push_str("#[doc = ");
+        push_lit(&mut body, vdoc);
+        body.push_str("] ");
+        body.push_str(&v_ident);
+        body.push_str(",\n");
+        if i > 0 {
+            all.push_str(", ");
+            names.push_str(", ");
+        }
+        all.push_str(c.name);
+        all.push_str("::");
+        all.push_str(&v_ident);
+        push_lit(&mut names, v);
+    }
+    for (i, id) in c.ids.iter().enumerate() {
+        if i > 0 {
+            ids.push_str(", ");
+        }
+        push_lit(&mut ids, id);
+    }
+    for list in [&mut all, &mut names, &mut ids] {
+        list.push(']');
+    }
+    let body = source(s, &body);
+    let all = source(s, &all);
+    let ids = source(s, &ids);
     // Debug prints what `#[derive(Debug)]` would, from a table: the derive's match of one arm
     // per variant costs rustc 16 s and 10 GB at 20,000 variants, and L has 50,000 PIDs.
     let debug_body = if c.variants.is_empty() {
         quote!(let _ = f; match *self {})
     } else {
-        let names = strs(c.variants.iter().map(|(v, _)| v.as_str()));
+        let names = source(s, &names);
         quote! {
             const VARIANTS: &[&str] = #names;
             f.write_str(VARIANTS[*self as usize])
         }
     };
-    let ids = strs(c.ids.iter().map(String::as_str));
     let what = lit(c.what);
     let all_doc = doc(&format!("Every declared {}, in canonical order.", c.what));
     let as_str_body = if c.variants.is_empty() {
@@ -236,7 +344,7 @@ fn closed(c: Closed<'_>) -> TokenStream {
         #d
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[allow(non_camel_case_types)]
-        pub enum #name { #(#[doc = #vdocs] #vnames,)* }
+        pub enum #name { #body }
 
         impl ::core::fmt::Debug for #name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -246,7 +354,7 @@ fn closed(c: Closed<'_>) -> TokenStream {
 
         impl #name {
             #all_doc
-            pub const ALL: &'static [#name] = &[#(#name::#vnames),*];
+            pub const ALL: &'static [#name] = #all;
             #[doc(hidden)]
             pub const __IDS: &'static [&'static str] = #ids;
             /// What this enum names, for messages: `"MID"`, `"flow"` …
@@ -792,6 +900,7 @@ fn environments(s: &Sound<'_>) -> TokenStream {
             .collect(),
     );
     let mut t = closed(
+        s,
         Closed {
             name: "Environment",
             what: "environment",
@@ -860,14 +969,17 @@ fn regions(s: &Sound<'_>) -> TokenStream {
             .map(|(i, c)| (c, i))
             .collect(),
     );
-    let mut t = closed(Closed {
-        name: "Region",
-        what: "region",
-        doc: "The regions of the manifest: each holds a range of component numbers.".into(),
-        variants,
-        ids,
-        parse: parse_named(index),
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Region",
+            what: "region",
+            doc: "The regions of the manifest: each holds a range of component numbers.".into(),
+            variants,
+            ids,
+            parse: parse_named(index),
+        },
+    );
     let empty = s.regions.is_empty();
     let names = s
         .regions
@@ -926,14 +1038,17 @@ fn flows(s: &Sound<'_>) -> TokenStream {
             .map(|(i, f)| (u64::from(f.id.0), i))
             .collect(),
     );
-    let mut t = closed(Closed {
-        name: "Flow",
-        what: "flow",
-        doc: "The flows of the manifest, by number.".into(),
-        variants,
-        ids,
-        parse: parse_keyed(quote!(__orbit::FlowId), quote!(|f| u64::from(f.0)), index),
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Flow",
+            what: "flow",
+            doc: "The flows of the manifest, by number.".into(),
+            variants,
+            ids,
+            parse: parse_keyed(quote!(__orbit::FlowId), quote!(|f| u64::from(f.0)), index),
+        },
+    );
     let empty = s.flows.is_empty();
     let idl = s
         .flows
@@ -1138,18 +1253,21 @@ fn components(s: &Sound<'_>) -> TokenStream {
             .map(|(i, c)| (u64::from(c.id.0), i))
             .collect(),
     );
-    let mut t = closed(Closed {
-        name: "Component",
-        what: "component",
-        doc: "The components of the manifest, by number (written `C20` in prose).".into(),
-        variants,
-        ids,
-        parse: parse_keyed(
-            quote!(__orbit::ComponentId),
-            quote!(|c| u64::from(c.0)),
-            index,
-        ),
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Component",
+            what: "component",
+            doc: "The components of the manifest, by number (written `C20` in prose).".into(),
+            variants,
+            ids,
+            parse: parse_keyed(
+                quote!(__orbit::ComponentId),
+                quote!(|c| u64::from(c.0)),
+                index,
+            ),
+        },
+    );
     let empty = s.components.is_empty();
     let idl = s
         .components
@@ -1303,14 +1421,17 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         .collect();
     let ids: Vec<String> = s.mids.iter().map(|m| m.id.to_string()).collect();
     let parse = parse_hashed(quote!(__orbit::Mid), &ids);
-    let mut t = closed(Closed {
-        name: "Microservice",
-        what: "MID",
-        doc: "The microservices (MIDs) of the manifest, by component then identifier.".into(),
-        variants,
-        ids,
-        parse,
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Microservice",
+            what: "MID",
+            doc: "The microservices (MIDs) of the manifest, by component then identifier.".into(),
+            variants,
+            ids,
+            parse,
+        },
+    );
     let empty = s.mids.is_empty();
     let keys = s.mids.iter().map(|m| lookup::mid_key(m.id)).collect();
     let names = s
@@ -1386,10 +1507,10 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
             }
         },
     );
-    let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
+    let mut items = IdConsts::new("Microservice");
     for m in &s.mids {
-        let c = ident(&constant(&m.id.to_string()), Span::call_site());
-        let v = id_variant(m.id);
+        let c = constant(&m.id.to_string());
+        let v = variant(&m.id.to_string());
         let mut d = format!(
             "`{}`: **{}** ({} microservice",
             m.id,
@@ -1417,14 +1538,9 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         for p in s.placement(comp) {
             let _ = writeln!(d, "- Flow {p}");
         }
-        cs.push(c);
-        vs.push(v);
-        ds.push(lit(&d));
+        items.push(&d, &c, v.as_str());
     }
-    append(
-        &mut t,
-        quote!(#(#[doc = #ds] pub const #cs: Microservice = Microservice::#vs;)*),
-    );
+    append(&mut t, source(s, &items.src));
     t
 }
 
@@ -1441,14 +1557,18 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         .collect();
     let ids: Vec<String> = s.rids.iter().map(|r| r.0.id.to_string()).collect();
     let parse = parse_hashed(quote!(__orbit::Rid), &ids);
-    let mut t = closed(Closed {
-        name: "Resource",
-        what: "RID",
-        doc: "The backend resources (RIDs) of the manifest, by component then identifier.".into(),
-        variants,
-        ids,
-        parse,
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Resource",
+            what: "RID",
+            doc: "The backend resources (RIDs) of the manifest, by component then identifier."
+                .into(),
+            variants,
+            ids,
+            parse,
+        },
+    );
     let empty = s.rids.is_empty();
     let keys = s.rids.iter().map(|r| lookup::rid_key(r.0.id)).collect();
     let names = s
@@ -1590,10 +1710,10 @@ fn resources(s: &Sound<'_>) -> TokenStream {
             }
         },
     );
-    let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
+    let mut items = IdConsts::new("Resource");
     for (r, f) in &s.rids {
-        let c = ident(&constant(&r.id.to_string()), Span::call_site());
-        let v = id_variant(r.id);
+        let c = constant(&r.id.to_string());
+        let v = variant(&r.id.to_string());
         let mut d = format!("`{}`: **{}** ({}", r.id, r.name, r.kind.describe());
         if r.inserted {
             d.push_str(", inserted in a reserved slot");
@@ -1621,14 +1741,9 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         for e in &s.envs {
             let _ = writeln!(d, "  - `{}`: `{}`", e.code, s.physical(r, *f, &e.code));
         }
-        cs.push(c);
-        vs.push(v);
-        ds.push(lit(&d));
+        items.push(&d, &c, v.as_str());
     }
-    append(
-        &mut t,
-        quote!(#(#[doc = #ds] pub const #cs: Resource = Resource::#vs;)*),
-    );
+    append(&mut t, source(s, &items.src));
     t
 }
 
@@ -1649,14 +1764,17 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         })
         .collect();
     let parse = parse_hashed(quote!(__orbit::Pid), &ids);
-    let mut t = closed(Closed {
-        name: "Process",
-        what: "PID",
-        doc: "The process steps (PIDs) of the manifest, leg by leg in execution order.".into(),
-        variants,
-        ids: ids.clone(),
-        parse,
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Process",
+            what: "PID",
+            doc: "The process steps (PIDs) of the manifest, leg by leg in execution order.".into(),
+            variants,
+            ids: ids.clone(),
+            parse,
+        },
+    );
     let empty = procs.is_empty();
     let keys = procs.iter().map(|p| lookup::pid_key(p.2.pid)).collect();
     let leg_ix: Option<Vec<u32>> = procs.iter().map(|p| u32::try_from(p.0).ok()).collect();
@@ -1776,10 +1894,9 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         },
     );
     // One flat repetition for every constant (see `table_method`).
-    let (mut cs, mut vs, mut ds) = (Vec::new(), Vec::new(), Vec::new());
+    let mut items = IdConsts::new("Process");
     for (((li, pi, p), id), v) in procs.iter().zip(&ids).zip(&vnames) {
-        let c = ident(&constant(id), Span::call_site());
-        let v = ident(v, Span::call_site());
+        let c = constant(id);
         let leg = s.legs[*li].0;
         let mut d = format!(
             "`{}`: step {} of leg [`{}`] (execution order {}",
@@ -1810,14 +1927,9 @@ fn processes(s: &Sound<'_>) -> TokenStream {
             constant(&leg.flow.to_string()),
             s.flow_name(leg.flow)
         );
-        cs.push(c);
-        vs.push(v);
-        ds.push(lit(&d));
+        items.push(&d, &c, v.as_str());
     }
-    append(
-        &mut t,
-        quote!(#(#[doc = #ds] pub const #cs: Process = Process::#vs;)*),
-    );
+    append(&mut t, source(s, &items.src));
     t
 }
 
@@ -1835,14 +1947,17 @@ fn legs(s: &Sound<'_>) -> TokenStream {
             .map(|(i, c)| (c, i))
             .collect(),
     );
-    let mut t = closed(Closed {
-        name: "Leg",
-        what: "leg",
-        doc: "The legs of the manifest, as declared: ordered process steps.".into(),
-        variants,
-        ids,
-        parse: parse_named(index),
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Leg",
+            what: "leg",
+            doc: "The legs of the manifest, as declared: ordered process steps.".into(),
+            variants,
+            ids,
+            parse: parse_named(index),
+        },
+    );
     let empty = s.legs.is_empty();
     let flows = s.legs.iter().map(|(l, _)| s.flow_path(l.flow)).collect();
     let docs = s
@@ -1938,14 +2053,17 @@ fn events(s: &Sound<'_>) -> TokenStream {
             .map(|(i, c)| (c, i))
             .collect(),
     );
-    let mut t = closed(Closed {
-        name: "Event",
-        what: "event",
-        doc: "The events of the manifest, as declared. Typed entries are in [`events`].".into(),
-        variants,
-        ids,
-        parse: parse_named(index),
-    });
+    let mut t = closed(
+        s,
+        Closed {
+            name: "Event",
+            what: "event",
+            doc: "The events of the manifest, as declared. Typed entries are in [`events`].".into(),
+            variants,
+            ids,
+            parse: parse_named(index),
+        },
+    );
     let empty = s.events.is_empty();
     let mid_ix = s
         .events
@@ -2016,20 +2134,37 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
     // Each RID's text and constant, formatted once for every environment.
     let texts: Vec<String> = s.rids.iter().map(|(r, _)| r.id.to_string()).collect();
     let consts: Vec<String> = texts.iter().map(|x| constant(x)).collect();
-    let all: Vec<_> = consts.iter().map(|c| ident(c, Span::call_site())).collect();
     for e in &s.envs {
         let m = snake(&e.code, Span::call_site());
-        let (mut names, mut ds) = (Vec::new(), Vec::new());
+        // One constant per resource: written as source (see `Options::lexer`).
+        let mut body = String::new();
         for (((r, f), text), c) in s.rids.iter().zip(&texts).zip(&consts) {
             let name = s.physical(r, *f, &e.code);
-            ds.push(lit(&format!(
-                "`{name}`: the {} of [`{text}`](super::{c}) ({}) in `{}`.",
-                r.kind.describe(),
-                r.name,
-                e.code
-            )));
-            names.push(lit(&name));
+            body.push_str("#[doc = ");
+            push_lit(
+                &mut body,
+                &format!(
+                    "`{name}`: the {} of [`{text}`](super::{c}) ({}) in `{}`.",
+                    r.kind.describe(),
+                    r.name,
+                    e.code
+                ),
+            );
+            body.push_str("] pub const ");
+            body.push_str(&ident_text(c));
+            body.push_str(": &str = ");
+            push_lit(&mut body, &name);
+            body.push_str(";\n");
         }
+        body.push_str("#[doc(hidden)] pub const __NAMES: &[&str] = &[");
+        for (i, c) in consts.iter().enumerate() {
+            if i > 0 {
+                body.push_str(", ");
+            }
+            body.push_str(&ident_text(c));
+        }
+        body.push_str("];\n");
+        let body = source(s, &body);
         let d = doc(&format!(
             "Physical names in `{}` ({}): one constant per resource.",
             e.code,
@@ -2039,11 +2174,7 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
             &mut t,
             quote! {
                 #d
-                pub mod #m {
-                    #(#[doc = #ds] pub const #all: &str = #names;)*
-                    #[doc(hidden)]
-                    pub const __NAMES: &[&str] = &[#(#all),*];
-                }
+                pub mod #m { #body }
             },
         );
     }
@@ -2268,6 +2399,44 @@ pub(super) fn name_clashes(m: &Manifest) -> (Vec<crate::Diagnostic>, BTreeSet<us
 #[cfg(test)]
 mod tests {
     use super::run;
+    use proptest::prelude::*;
+
+    fn written(text: &str) -> String {
+        let mut out = String::new();
+        super::push_lit(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn literals_written_as_source_are_what_the_token_api_writes() {
+        // Outside a proc macro `Literal::string` is proc-macro2's, which escapes as the
+        // compiler's does; the generated source must hold the same literal, character for
+        // character, so that the expansion is the same whichever way it was built.
+        for text in [
+            "",
+            "plain text",
+            "a \"quoted\" C:\\path",
+            "line\nbreak\ttab\rcr\0nul\u{7f}del\u{1b}[0m",
+            "it's",
+            "components 1–100, naïve, 東京, 🚀",
+            "\u{202e}reversed\u{2066}",
+            "e\u{301} combining",
+            "\u{feff}bom \u{200b}zero-width",
+        ] {
+            assert_eq!(
+                written(text),
+                proc_macro2::Literal::string(text).to_string(),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_written_as_the_token_api_writes_it(text in any::<String>()) {
+            prop_assert_eq!(written(&text), proc_macro2::Literal::string(&text).to_string());
+        }
+    }
 
     #[test]
     fn runs_are_consecutive_ascending_positions() {

@@ -56,7 +56,19 @@ pub struct Options {
     /// Whether to emit a `compile_error!` per violation (on by default). Off only to test
     /// that the items generated for a broken manifest compile on their own.
     pub errors: bool,
+    /// Turns the Rust source the generator writes for its largest items (one constant per
+    /// id, the variants and name tables of the id enums, physical names) into tokens. Those
+    /// items are written as text because building them token by token costs a proc macro a
+    /// call into the compiler per token and an escaping pass per string literal. `None` lexes
+    /// with `proc_macro2`, which inside a proc macro first re-lexes the text with its own
+    /// lexer to validate it; `manifest!` passes a function that calls
+    /// `proc_macro::TokenStream::from_str` directly.
+    pub lexer: Option<Lexer>,
 }
+
+/// Lexes Rust source written by the generator; `None` if it does not lex (see
+/// [`Options::lexer`]).
+pub type Lexer = fn(&str) -> Option<TokenStream>;
 
 impl Default for Options {
     fn default() -> Self {
@@ -66,6 +78,7 @@ impl Default for Options {
             macros: true,
             span: Span::call_site(),
             errors: true,
+            lexer: None,
         }
     }
 }
@@ -174,7 +187,8 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
             }
         }
     }
-    let sound = emit::Sound::new(&manifest);
+    let mut sound = emit::Sound::new(&manifest);
+    sound.lexer = opts.lexer;
     let declared = Arc::new(Declared::new(&sound));
     if let (Some(meta), Ok(canonical)) = (meta, std::fs::canonicalize(manifest_path)) {
         // The id macros of the same compilation find the manifest already parsed.

@@ -2,6 +2,8 @@
 //! modules. Every function here is injective over valid ids, so two declarations never share a
 //! generated name unless SPEC §5 says they do (legs and events: checked by the engine).
 
+use std::borrow::Cow;
+
 use proc_macro2::{Ident, Span};
 
 /// The constant of an id or a kebab name: `c8fms03-c20bre06-e15` → `C8FMS03_C20BRE06_E15`,
@@ -63,11 +65,16 @@ pub fn snake(text: &str, span: Span) -> Ident {
 /// An identifier that is not a keyword by construction (uppercase constants, CamelCase types).
 /// Any character that cannot appear in an identifier becomes `_`, so this never panics.
 pub fn ident(text: &str, span: Span) -> Ident {
+    Ident::new(&ident_text(text), span)
+}
+
+/// The text of [`ident`]`(text, _)`, for generated source written as text.
+pub fn ident_text(text: &str) -> Cow<'_, str> {
     let valid = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         && text != "_";
     if valid && !is_keyword(text) && !matches!(text, "Self" | "self" | "super" | "crate") {
-        return Ident::new(text, span);
+        return Cow::Borrowed(text);
     }
     let mut s: String = text
         .chars()
@@ -76,7 +83,8 @@ pub fn ident(text: &str, span: Span) -> Ident {
     if !s.starts_with(|c: char| c.is_ascii_alphabetic()) {
         s.insert(0, 'X');
     }
-    Ident::new(&format!("{s}_"), span)
+    s.push('_');
+    Cow::Owned(s)
 }
 
 fn is_keyword(s: &str) -> bool {
