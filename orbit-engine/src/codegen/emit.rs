@@ -228,7 +228,9 @@ fn push_lit(out: &mut String, text: &str) {
     let (mut start, mut i) = (0, 0);
     while i < bytes.len() {
         let b = bytes[i];
-        let plain = (b' '..0x7f).contains(&b) && b != b'"' && b != b'\\';
+        // Plain comparisons only: proc macros run unoptimised, where a call per byte (an
+        // iterator adapter, `RangeInclusive::contains`) costs several times this loop.
+        let plain = b >= b' ' && b < 0x7f && b != b'"' && b != b'\\';
         if plain {
             i += 1;
             continue;
@@ -395,6 +397,121 @@ fn table<V: ToTokens>(
     table_method(method, method_doc, ty.clone(), ty, values, read, empty)
 }
 
+/// A [`table`] of entries written as source (see [`List`]).
+fn table_list(
+    s: &Sound<'_>,
+    method: &str,
+    method_doc: &str,
+    ty: TokenStream,
+    list: List,
+    empty: bool,
+) -> TokenStream {
+    let read = |t: &proc_macro2::Ident| quote!(Self::#t[self as usize]);
+    table_items(
+        method,
+        method_doc,
+        ty.clone(),
+        ty,
+        list.array(s),
+        read,
+        empty,
+    )
+}
+
+/// The entries of a generated table, written as source and lexed in one call (see
+/// [`Options::lexer`]): a table of thousands of entries built token by token costs a proc
+/// macro a call into the compiler per token.
+#[derive(Default)]
+struct List(String);
+
+impl List {
+    /// `f` applied to every item, in order.
+    fn of<T>(items: impl IntoIterator<Item = T>, mut f: impl FnMut(&mut List, T)) -> List {
+        let mut list = List::default();
+        for x in items {
+            f(&mut list, x);
+        }
+        list
+    }
+
+    /// Starts an entry.
+    fn item(&mut self) -> &mut String {
+        if !self.0.is_empty() {
+            self.0.push_str(", ");
+        }
+        &mut self.0
+    }
+
+    fn int(&mut self, n: u64, suffix: &str) {
+        let out = self.item();
+        push_int(out, n);
+        out.push_str(suffix);
+    }
+
+    fn pair(&mut self, a: u64, b: u64) {
+        let out = self.item();
+        out.push('(');
+        push_int(out, a);
+        out.push_str(", ");
+        push_int(out, b);
+        out.push(')');
+    }
+
+    fn str(&mut self, text: &str) {
+        push_lit(self.item(), text);
+    }
+
+    fn opt_str(&mut self, text: Option<&str>) {
+        let out = self.item();
+        match text {
+            Some(t) => {
+                out.push_str("Some(");
+                push_lit(out, t);
+                out.push(')');
+            }
+            None => out.push_str("None"),
+        }
+    }
+
+    fn strs<'a>(&mut self, items: impl IntoIterator<Item = &'a str>) {
+        let out = self.item();
+        out.push_str("&[");
+        for (i, t) in items.into_iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            push_lit(out, t);
+        }
+        out.push(']');
+    }
+
+    /// `&[…]` of the entries, as tokens.
+    fn array(&self, s: &Sound<'_>) -> TokenStream {
+        let mut src = String::with_capacity(self.0.len() + 3);
+        src.push_str("&[");
+        src.push_str(&self.0);
+        src.push(']');
+        source(s, &src)
+    }
+}
+
+/// Appends `n` in decimal: what `Literal::u64_unsuffixed(n)` writes.
+fn push_int(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
 /// A `const fn METHOD(self) -> RET` reading a hidden table `__METHOD: &[ELEM]` of one value
 /// per variant with `read` (given the table's name); `match self {}` for an empty enum.
 /// Single-token values (literals) are best passed as [`Literal`]s: each `TokenStream` value
@@ -405,6 +522,20 @@ fn table_method<V: ToTokens>(
     elem: TokenStream,
     ret: TokenStream,
     values: Vec<V>,
+    read: impl FnOnce(&proc_macro2::Ident) -> TokenStream,
+    empty: bool,
+) -> TokenStream {
+    let array = quote!(&[#(#values),*]);
+    table_items(method, method_doc, elem, ret, array, read, empty)
+}
+
+/// [`table_method`] with the table's `&[…]` given whole.
+fn table_items(
+    method: &str,
+    method_doc: &str,
+    elem: TokenStream,
+    ret: TokenStream,
+    array: TokenStream,
     read: impl FnOnce(&proc_macro2::Ident) -> TokenStream,
     empty: bool,
 ) -> TokenStream {
@@ -421,7 +552,7 @@ fn table_method<V: ToTokens>(
     };
     quote! {
         #[doc(hidden)]
-        pub const #t: &'static [#elem] = &[#(#values),*];
+        pub const #t: &'static [#elem] = #array;
         #d
         pub const fn #m(self) -> #ret { #body }
     }
@@ -431,20 +562,21 @@ fn table_method<V: ToTokens>(
 /// integers keep big expansions light for the compiler, where a path per entry is resolved
 /// and type-checked one by one.
 fn index_table(
+    s: &Sound<'_>,
     method: &str,
     method_doc: &str,
     ty: TokenStream,
     indexes: Vec<u32>,
     empty: bool,
 ) -> TokenStream {
-    let values = indexes.into_iter().map(Literal::u32_unsuffixed).collect();
+    let values = List::of(indexes, |l, i| l.int(i.into(), ""));
     let read = |t: &proc_macro2::Ident| quote!(#ty::ALL[Self::#t[self as usize] as usize]);
-    table_method(
+    table_items(
         method,
         method_doc,
         quote!(u32),
         ty.clone(),
-        values,
+        values.array(s),
         read,
         empty,
     )
@@ -453,6 +585,7 @@ fn index_table(
 /// [`index_table`] when every entry has an index, otherwise (never for a sound manifest) a
 /// [`table`] of the paths `paths` gives.
 fn ref_table(
+    s: &Sound<'_>,
     method: &str,
     method_doc: &str,
     ty: TokenStream,
@@ -461,7 +594,7 @@ fn ref_table(
     empty: bool,
 ) -> TokenStream {
     match indexes {
-        Some(ix) => index_table(method, method_doc, ty, ix, empty),
+        Some(ix) => index_table(s, method, method_doc, ty, ix, empty),
         None => table(method, method_doc, ty, paths(), empty),
     }
 }
@@ -489,6 +622,7 @@ fn run(positions: impl IntoIterator<Item = usize>) -> Option<(u32, u32)> {
 /// resolves, type-checks and validates against every variant). Falls back to a [`table`] of the
 /// paths `paths` gives when some entry is not a run (never for a sound manifest).
 fn range_table(
+    s: &Sound<'_>,
     method: &str,
     method_doc: &str,
     ty: TokenStream,
@@ -499,25 +633,19 @@ fn range_table(
     let Some(ranges) = ranges else {
         return table(method, method_doc, quote!(&'static [#ty]), paths(), empty);
     };
-    let values = ranges
-        .into_iter()
-        .map(|(a, b)| {
-            let (a, b) = (Literal::u32_unsuffixed(a), Literal::u32_unsuffixed(b));
-            quote!((#a, #b))
-        })
-        .collect();
+    let values = List::of(ranges, |l, (a, b)| l.pair(a.into(), b.into()));
     let read = |t: &proc_macro2::Ident| {
         quote! {
             let (start, end) = Self::#t[self as usize];
             #ty::ALL.split_at(start as usize).1.split_at((end - start) as usize).0
         }
     };
-    table_method(
+    table_items(
         method,
         method_doc,
         quote!((u32, u32)),
         quote!(&'static [#ty]),
-        values,
+        values.array(s),
         read,
         empty,
     )
@@ -554,7 +682,15 @@ fn component_members<T>(
             })
             .collect()
     };
-    range_table(method, method_doc, ty, runs, paths, s.components.is_empty())
+    range_table(
+        s,
+        method,
+        method_doc,
+        ty,
+        runs,
+        paths,
+        s.components.is_empty(),
+    )
 }
 
 /// The top bit of an [`end_table`] entry: the index is into `Resource::ALL`.
@@ -578,7 +714,7 @@ fn end_table(
         let paths = ends.map(|e| s.end_path(e)).collect();
         return table(method, method_doc, quote!(ProcessEnd), paths, empty);
     };
-    let values = indexes.into_iter().map(Literal::u32_unsuffixed).collect();
+    let values = List::of(indexes, |l, i| l.int(i.into(), ""));
     let read = |t: &proc_macro2::Ident| {
         quote! {
             let x = Self::#t[self as usize];
@@ -589,12 +725,12 @@ fn end_table(
             }
         }
     };
-    table_method(
+    table_items(
         method,
         method_doc,
         quote!(u32),
         quote!(ProcessEnd),
-        values,
+        values.array(s),
         read,
         empty,
     )
@@ -603,6 +739,7 @@ fn end_table(
 /// `id()` decoded from one integer key per variant (see [`crate::lookup`]): a `u64` per id
 /// instead of a struct literal keeps big expansions small.
 fn key_table(
+    s: &Sound<'_>,
     method_doc: &str,
     ty: TokenStream,
     decode: TokenStream,
@@ -610,7 +747,7 @@ fn key_table(
     empty: bool,
 ) -> TokenStream {
     let d = doc(method_doc);
-    let k = keys.into_iter().map(Literal::u64_unsuffixed);
+    let k = List::of(keys, |l, k| l.int(k, "")).array(s);
     let body = if empty {
         quote!(match self {})
     } else {
@@ -618,7 +755,7 @@ fn key_table(
     };
     quote! {
         #[doc(hidden)]
-        pub const __KEY: &'static [u64] = &[#(#k),*];
+        pub const __KEY: &'static [u64] = #k;
         #d
         pub const fn id(self) -> #ty { #body }
     }
@@ -654,9 +791,9 @@ fn parse_keyed(ty: TokenStream, key: TokenStream, index: TokenStream) -> TokenSt
 /// `FromStr` through a [`lookup::KeyTable`] of the texts' [`lookup::hash`]es: one hash, usually
 /// one probe, one comparison with the declared text; the structural parse (`ty`) only runs,
 /// out of line, to explain a text that is not declared.
-fn parse_hashed(ty: TokenStream, ids: &[String]) -> TokenStream {
+fn parse_hashed(s: &Sound<'_>, ty: TokenStream, ids: &[String]) -> TokenStream {
     let hashes: Vec<u64> = ids.iter().map(|t| lookup::hash(t)).collect();
-    let table = key_table_lit(&hashes);
+    let table = key_table_lit(s, &hashes);
     quote! {
         const TABLE: __orbit::lookup::KeyTable<'static> = #table;
         __orbit::parse_hashed::<Self, #ty>(text, Self::KIND, &TABLE, Self::ALL, Self::__IDS)
@@ -664,11 +801,11 @@ fn parse_hashed(ty: TokenStream, ids: &[String]) -> TokenStream {
 }
 
 /// A `KeyTable` literal over `hashes` (see [`lookup::key_table`]).
-fn key_table_lit(hashes: &[u64]) -> TokenStream {
+fn key_table_lit(s: &Sound<'_>, hashes: &[u64]) -> TokenStream {
     let (bits, slots) = lookup::key_table(hashes);
     let bits = Literal::u32_unsuffixed(bits);
-    let slots = slots.into_iter().map(Literal::u32_unsuffixed);
-    quote!(__orbit::lookup::KeyTable { bits: #bits, slots: &[#(#slots),*] })
+    let slots = List::of(slots, |l, x| l.int(x.into(), "")).array(s);
+    quote!(__orbit::lookup::KeyTable { bits: #bits, slots: #slots })
 }
 
 fn parse_named(index: TokenStream) -> TokenStream {
@@ -1420,7 +1557,7 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         })
         .collect();
     let ids: Vec<String> = s.mids.iter().map(|m| m.id.to_string()).collect();
-    let parse = parse_hashed(quote!(__orbit::Mid), &ids);
+    let parse = parse_hashed(s, quote!(__orbit::Mid), &ids);
     let mut t = closed(
         s,
         Closed {
@@ -1434,44 +1571,40 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
     );
     let empty = s.mids.is_empty();
     let keys = s.mids.iter().map(|m| lookup::mid_key(m.id)).collect();
-    let names = s
-        .mids
-        .iter()
-        .map(|m| lit(&m.name).into_token_stream())
-        .collect();
-    let docs = s.mids.iter().map(|m| opt_str(m.doc.as_deref())).collect();
-    let roles = s
-        .mids
-        .iter()
-        .map(|m| strs(m.roles.iter().map(String::as_str)))
-        .collect();
+    let names = List::of(&s.mids, |l, m| l.str(&m.name));
+    let docs = List::of(&s.mids, |l, m| l.opt_str(m.doc.as_deref()));
+    let roles = List::of(&s.mids, |l, m| l.strs(m.roles.iter().map(String::as_str)));
     let comps: Option<Vec<u32>> = s
         .mids
         .iter()
         .map(|m| s.comp_index(m.id.component_id()))
         .collect();
     let id = key_table(
+        s,
         "The parsed MID: component number, frontend or backend, identifier.",
         quote!(__orbit::Mid),
         quote!(mid_of_key),
         keys,
         empty,
     );
-    let name = table(
+    let name = table_list(
+        s,
         "name",
         "The microservice's name, such as \"Portal Search Logic\".",
         quote!(&'static str),
         names,
         empty,
     );
-    let docs = table(
+    let docs = table_list(
+        s,
         "doc",
         "The manifest's `doc` of the microservice.",
         quote!(Option<&'static str>),
         docs,
         empty,
     );
-    let roles = table(
+    let roles = table_list(
+        s,
         "roles",
         "The roles the microservice serves, as declared.",
         quote!(&'static [&'static str]),
@@ -1479,6 +1612,7 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         empty,
     );
     let comps = ref_table(
+        s,
         "component",
         "The component the microservice belongs to.",
         quote!(Component),
@@ -1556,7 +1690,7 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         })
         .collect();
     let ids: Vec<String> = s.rids.iter().map(|r| r.0.id.to_string()).collect();
-    let parse = parse_hashed(quote!(__orbit::Rid), &ids);
+    let parse = parse_hashed(s, quote!(__orbit::Rid), &ids);
     let mut t = closed(
         s,
         Closed {
@@ -1571,12 +1705,8 @@ fn resources(s: &Sound<'_>) -> TokenStream {
     );
     let empty = s.rids.is_empty();
     let keys = s.rids.iter().map(|r| lookup::rid_key(r.0.id)).collect();
-    let names = s
-        .rids
-        .iter()
-        .map(|r| lit(&r.0.name).into_token_stream())
-        .collect();
-    let docs = s.rids.iter().map(|r| opt_str(r.0.doc.as_deref())).collect();
+    let names = List::of(&s.rids, |l, r| l.str(&r.0.name));
+    let docs = List::of(&s.rids, |l, r| l.opt_str(r.0.doc.as_deref()));
     let kinds = s.rids.iter().map(|r| kind_lit(r.0.kind)).collect();
     let comps: Option<Vec<u32>> = s
         .rids
@@ -1584,26 +1714,25 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         .map(|r| s.comp_index(r.0.id.component_id()))
         .collect();
     let flows: Option<Vec<u32>> = s.rids.iter().map(|r| s.flow_index(r.1)).collect();
-    let serials = s
-        .rids
-        .iter()
-        .map(|r| lit(&id::serial(r.1, r.0.id)).into_token_stream())
-        .collect();
+    let serials = List::of(&s.rids, |l, r| l.str(&id::serial(r.1, r.0.id)));
     let id = key_table(
+        s,
         "The parsed RID: component number and identifier.",
         quote!(__orbit::Rid),
         quote!(rid_of_key),
         keys,
         empty,
     );
-    let name = table(
+    let name = table_list(
+        s,
         "name",
         "The descriptive name (`user-input-manifest-data`), the first part of every physical name.",
         quote!(&'static str),
         names,
         empty,
     );
-    let docs = table(
+    let docs = table_list(
+        s,
         "doc",
         "The manifest's `doc` of the resource.",
         quote!(Option<&'static str>),
@@ -1618,6 +1747,7 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         empty,
     );
     let comps = ref_table(
+        s,
         "component",
         "The component the resource belongs to.",
         quote!(Component),
@@ -1631,6 +1761,7 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         empty,
     );
     let flows = ref_table(
+        s,
         "flow",
         "The flow whose number starts the serial.",
         quote!(Flow),
@@ -1638,7 +1769,8 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         || s.rids.iter().map(|r| s.flow_path(r.1)).collect(),
         empty,
     );
-    let serials = table(
+    let serials = table_list(
+        s,
         "serial",
         "The serial: flow number then identifier as written (`1606`).",
         quote!(&'static str),
@@ -1672,7 +1804,7 @@ fn resources(s: &Sound<'_>) -> TokenStream {
             None
         })
     } else {
-        let table = key_table_lit(&physical);
+        let table = key_table_lit(s, &physical);
         let envs = Literal::usize_unsuffixed(s.envs.len());
         quote!({
             const TABLE: __orbit::lookup::KeyTable<'static> = #table;
@@ -1763,7 +1895,7 @@ fn processes(s: &Sound<'_>) -> TokenStream {
             )
         })
         .collect();
-    let parse = parse_hashed(quote!(__orbit::Pid), &ids);
+    let parse = parse_hashed(s, quote!(__orbit::Pid), &ids);
     let mut t = closed(
         s,
         Closed {
@@ -1778,16 +1910,13 @@ fn processes(s: &Sound<'_>) -> TokenStream {
     let empty = procs.is_empty();
     let keys = procs.iter().map(|p| lookup::pid_key(p.2.pid)).collect();
     let leg_ix: Option<Vec<u32>> = procs.iter().map(|p| u32::try_from(p.0).ok()).collect();
-    let steps = procs
-        .iter()
-        .map(|p| Literal::u16_suffixed((p.1 + 1) as u16))
-        .collect();
-    let docs = procs.iter().map(|p| opt_str(p.2.doc.as_deref())).collect();
-    let actions = procs
-        .iter()
-        .map(|p| strs(p.2.actions.iter().map(String::as_str)))
-        .collect();
+    let steps = List::of(&procs, |l, p| l.int(u64::from((p.1 + 1) as u16), "u16"));
+    let docs = List::of(&procs, |l, p| l.opt_str(p.2.doc.as_deref()));
+    let actions = List::of(&procs, |l, p| {
+        l.strs(p.2.actions.iter().map(String::as_str))
+    });
     let id = key_table(
+        s,
         "The parsed PID: start, end and execution order.",
         quote!(__orbit::Pid),
         quote!(pid_of_key),
@@ -1809,6 +1938,7 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         empty,
     );
     let legs = ref_table(
+        s,
         "leg",
         "The leg the step belongs to.",
         quote!(Leg),
@@ -1824,21 +1954,24 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         },
         empty,
     );
-    let steps = table(
+    let steps = table_list(
+        s,
         "step",
         "The 1-based position of the step in its leg.",
         quote!(u16),
         steps,
         empty,
     );
-    let docs = table(
+    let docs = table_list(
+        s,
         "doc",
         "The manifest's `doc` of the step.",
         quote!(Option<&'static str>),
         docs,
         empty,
     );
-    let actions = table(
+    let actions = table_list(
+        s,
         "actions",
         "The step's actions, in order.",
         quote!(&'static [&'static str]),
@@ -2003,6 +2136,7 @@ fn legs(s: &Sound<'_>) -> TokenStream {
         empty,
     );
     let parts = range_table(
+        s,
         "parts",
         "The leg's steps in execution order.",
         quote!(Process),
@@ -2082,6 +2216,7 @@ fn events(s: &Sound<'_>) -> TokenStream {
         .map(|e| strs(e.fields.iter().map(String::as_str)))
         .collect();
     let mids = ref_table(
+        s,
         "mid",
         "The microservice that produces the event.",
         quote!(Microservice),
@@ -2090,6 +2225,7 @@ fn events(s: &Sound<'_>) -> TokenStream {
         empty,
     );
     let rids = ref_table(
+        s,
         "rid",
         "The resource the event is logged to.",
         quote!(Resource),
