@@ -225,8 +225,8 @@ fn source(s: &Sound<'_>, src: &str) -> TokenStream {
 fn push_lit(out: &mut String, text: &str) {
     out.push('"');
     let bytes = text.as_bytes();
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
+    let (mut start, mut i, n) = (0, 0, bytes.len());
+    while i < n {
         let b = bytes[i];
         // Plain comparisons only: proc macros run unoptimised, where a call per byte (an
         // iterator adapter, `RangeInclusive::contains`) costs several times this loop.
@@ -236,12 +236,21 @@ fn push_lit(out: &mut String, text: &str) {
             continue;
         }
         out.push_str(&text[start..i]);
-        let c = text[i..]
-            .chars()
-            .next()
-            .unwrap_or(char::REPLACEMENT_CHARACTER);
-        out.extend(c.escape_debug());
-        i += c.len_utf8();
+        // The common escapes directly; anything else as `escape_debug` writes it.
+        match b {
+            b'\n' => out.push_str("\\n"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            _ => {
+                let c = text[i..]
+                    .chars()
+                    .next()
+                    .unwrap_or(char::REPLACEMENT_CHARACTER);
+                out.extend(c.escape_debug());
+                i += c.len_utf8() - 1;
+            }
+        }
+        i += 1;
         start = i;
     }
     out.push_str(&text[start..]);
@@ -2028,14 +2037,26 @@ fn processes(s: &Sound<'_>) -> TokenStream {
     );
     // One flat repetition for every constant (see `table_method`).
     let mut items = IdConsts::new("Process");
+    // Each leg's constant and its flow's, once per leg rather than once per step.
+    let leg_names: Vec<(String, String, String)> = s
+        .legs
+        .iter()
+        .map(|(l, _)| {
+            let flow = (constant(&l.flow.to_string()), s.flow_name(l.flow));
+            (constant(&l.name), flow.0, flow.1)
+        })
+        .collect();
     for (((li, pi, p), id), v) in procs.iter().zip(&ids).zip(&vnames) {
         let c = constant(id);
-        let leg = s.legs[*li].0;
+        let (leg, flow, flow_name) = &leg_names[*li];
+        // A PID's text is `START-END-eNN`, so its constant begins `START_END_`.
+        let mut ends = c.split('_');
+        let (from, to) = (ends.next().unwrap_or(""), ends.next().unwrap_or(""));
         let mut d = format!(
             "`{}`: step {} of leg [`{}`] (execution order {}",
             id,
             pi + 1,
-            constant(&leg.name),
+            leg,
             p.pid.order
         );
         if p.inserted {
@@ -2045,21 +2066,11 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         if let Some(x) = &p.doc {
             let _ = write!(d, "{x}\n\n");
         }
-        let _ = writeln!(
-            d,
-            "- From [`{}`] to [`{}`]",
-            constant(&p.pid.start.to_string()),
-            constant(&p.pid.end.to_string())
-        );
+        let _ = writeln!(d, "- From [`{from}`] to [`{to}`]");
         if !p.actions.is_empty() {
             let _ = writeln!(d, "- Actions: {}", p.actions.join("; "));
         }
-        let _ = writeln!(
-            d,
-            "- Flow: [`{}`] ({})",
-            constant(&leg.flow.to_string()),
-            s.flow_name(leg.flow)
-        );
+        let _ = writeln!(d, "- Flow: [`{flow}`] ({flow_name})");
         items.push(&d, &c, v.as_str());
     }
     append(&mut t, source(s, &items.src));
