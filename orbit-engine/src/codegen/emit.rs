@@ -230,6 +230,7 @@ fn push_lit(out: &mut String, text: &str) {
         let b = bytes[i];
         // Plain comparisons only: proc macros run unoptimised, where a call per byte (an
         // iterator adapter, `RangeInclusive::contains`) costs several times this loop.
+        #[allow(clippy::manual_range_contains)]
         let plain = b >= b' ' && b < 0x7f && b != b'"' && b != b'\\';
         if plain {
             i += 1;
