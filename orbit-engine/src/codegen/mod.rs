@@ -57,9 +57,10 @@ pub struct Options {
     /// that the items generated for a broken manifest compile on their own.
     pub errors: bool,
     /// Turns the Rust source the generator writes for its largest items (one constant per
-    /// id, the variants and name tables of the id enums, physical names) into tokens. Those
-    /// items are written as text because building them token by token costs a proc macro a
-    /// call into the compiler per token and an escaping pass per string literal. `None` lexes
+    /// id, the variants and name tables of the id enums, physical names, the tables with an
+    /// entry per id) into tokens. Those items are written as text because building them
+    /// token by token costs a proc macro a call into the compiler per token and an escaping
+    /// pass per string literal. `None` lexes
     /// with `proc_macro2`, which inside a proc macro first re-lexes the text with its own
     /// lexer to validate it; `manifest!` passes a function that calls
     /// `proc_macro::TokenStream::from_str` directly.
