@@ -299,46 +299,29 @@ fn closed(s: &Sound<'_>, c: Closed<'_>) -> TokenStream {
     let d = doc(&c.doc);
     // The variants (with their docs), `ALL` and the tables of names and ids have an entry per
     // id: written as source (see `Options::lexer`).
-    let (mut body, mut all, mut names, mut ids) = (
-        String::new(),
-        String::from("&["),
-        String::from("&["),
-        String::from("&["),
-    );
-    for (i, (v, vdoc)) in c.variants.iter().enumerate() {
+    let (mut body, mut all, mut names) = (String::new(), List::default(), List::default());
+    for (v, vdoc) in &c.variants {
         let v_ident = ident_text(v);
         body.push_str("#[doc = ");
         push_lit(&mut body, vdoc);
         body.push_str("] ");
         body.push_str(&v_ident);
         body.push_str(",\n");
-        if i > 0 {
-            all.push_str(", ");
-            names.push_str(", ");
-        }
-        all.push_str(c.name);
-        all.push_str("::");
-        all.push_str(&v_ident);
-        push_lit(&mut names, v);
-    }
-    for (i, id) in c.ids.iter().enumerate() {
-        if i > 0 {
-            ids.push_str(", ");
-        }
-        push_lit(&mut ids, id);
-    }
-    for list in [&mut all, &mut names, &mut ids] {
-        list.push(']');
+        let path = all.item();
+        path.push_str(c.name);
+        path.push_str("::");
+        path.push_str(&v_ident);
+        names.str(v);
     }
     let body = source(s, &body);
-    let all = source(s, &all);
-    let ids = source(s, &ids);
+    let all = all.array(s);
+    let ids = List::of(&c.ids, |l, id| l.str(id)).array(s);
     // Debug prints what `#[derive(Debug)]` would, from a table: the derive's match of one arm
     // per variant costs rustc 16 s and 10 GB at 20,000 variants, and L has 50,000 PIDs.
     let debug_body = if c.variants.is_empty() {
         quote!(let _ = f; match *self {})
     } else {
-        let names = source(s, &names);
+        let names = names.array(s);
         quote! {
             const VARIANTS: &[&str] = #names;
             f.write_str(VARIANTS[*self as usize])
@@ -484,14 +467,10 @@ impl List {
     }
 
     fn strs<'a>(&mut self, items: impl IntoIterator<Item = &'a str>) {
+        let inner = List::of(items, List::str);
         let out = self.item();
         out.push_str("&[");
-        for (i, t) in items.into_iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            push_lit(out, t);
-        }
+        out.push_str(&inner.0);
         out.push(']');
     }
 
@@ -506,20 +485,8 @@ impl List {
 }
 
 /// Appends `n` in decimal: what `Literal::u64_unsuffixed(n)` writes.
-fn push_int(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+fn push_int(out: &mut String, n: u64) {
+    let _ = write!(out, "{n}");
 }
 
 /// A `const fn METHOD(self) -> RET` reading a hidden table `__METHOD: &[ELEM]` of one value
@@ -2282,6 +2249,11 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
     // Each RID's text and constant, formatted once for every environment.
     let texts: Vec<String> = s.rids.iter().map(|(r, _)| r.id.to_string()).collect();
     let consts: Vec<String> = texts.iter().map(|x| constant(x)).collect();
+    let names = List::of(&consts, |l, c| l.item().push_str(&ident_text(c)));
+    let names_table = format!(
+        "#[doc(hidden)] pub const __NAMES: &[&str] = &[{}];\n",
+        names.0
+    );
     for e in &s.envs {
         let m = snake(&e.code, Span::call_site());
         // One constant per resource: written as source (see `Options::lexer`).
@@ -2304,14 +2276,7 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
             push_lit(&mut body, &name);
             body.push_str(";\n");
         }
-        body.push_str("#[doc(hidden)] pub const __NAMES: &[&str] = &[");
-        for (i, c) in consts.iter().enumerate() {
-            if i > 0 {
-                body.push_str(", ");
-            }
-            body.push_str(&ident_text(c));
-        }
-        body.push_str("];\n");
+        body.push_str(&names_table);
         let body = source(s, &body);
         let d = doc(&format!(
             "Physical names in `{}` ({}): one constant per resource.",
