@@ -263,25 +263,47 @@ struct Cx {
     declared: HashSet<Endpoint>,
 }
 
-/// A table's entries with their key spans.
+/// One entry of a table: its key, the key's span and its value.
+type Entry<'a, 'i> = (&'a str, Range<usize>, &'a Val<'i>);
+
+/// A table's entries with their key spans. Looked up by key without copying; copied and
+/// sorted only where document order matters ([`Entries::in_order`]).
 struct Entries<'a, 'i> {
-    items: Vec<(&'a str, Range<usize>, &'a Val<'i>)>,
+    table: &'a DeTable<'i>,
     span: Range<usize>,
 }
 
 impl<'a, 'i> Entries<'a, 'i> {
-    fn get(&self, key: &str) -> Option<&(&'a str, Range<usize>, &'a Val<'i>)> {
-        self.items.iter().find(|(k, _, _)| *k == key)
+    fn get(&self, key: &str) -> Option<Entry<'a, 'i>> {
+        // Tables hold a handful of keys: a scan that compares lengths first beats a search.
+        self.iter().find(|(k, _, _)| *k == key)
+    }
+
+    /// The entries in key order.
+    fn iter(&self) -> impl Iterator<Item = Entry<'a, 'i>> + 'a {
+        self.table
+            .iter()
+            .map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
+    }
+
+    /// The entries in the order the document declares them.
+    fn in_order(&self) -> Vec<Entry<'a, 'i>> {
+        let mut items: Vec<_> = self.iter().collect();
+        items.sort_by_key(|(_, s, _)| s.start);
+        items
+    }
+
+    fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.table.len()
     }
 }
 
-fn entries<'a, 'i>(t: &'a DeTable<'i>, span: Range<usize>) -> Entries<'a, 'i> {
-    let mut items: Vec<_> = t
-        .iter()
-        .map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
-        .collect();
-    items.sort_by_key(|(_, s, _)| s.start);
-    Entries { items, span }
+fn entries<'a, 'i>(table: &'a DeTable<'i>, span: Range<usize>) -> Entries<'a, 'i> {
+    Entries { table, span }
 }
 
 fn type_name(v: &DeValue<'_>) -> &'static str {
@@ -356,8 +378,8 @@ impl Cx {
 
     /// Reports unknown keys (ORB002) of a table.
     fn known_keys(&mut self, e: &Entries<'_, '_>, allowed: &[&str], what: &str) {
-        for (k, span, _) in &e.items {
-            if !allowed.contains(k) {
+        for (k, span, _) in e.iter() {
+            if !allowed.contains(&k) {
                 let near = suggest::nearest_key(k, allowed);
                 let help = match near {
                     Some(n) => format!(
@@ -457,6 +479,21 @@ impl Cx {
 
     /// An array of strings with the span of each.
     fn str_array(&mut self, e: &Entries<'_, '_>, key: &str) -> Option<Vec<(String, Range<usize>)>> {
+        self.str_array_map(e, key, |s, span| (s.to_string(), span))
+    }
+
+    /// An array of strings, without their spans; empty when absent or not an array.
+    fn strings(&mut self, e: &Entries<'_, '_>, key: &str) -> Vec<String> {
+        self.str_array_map(e, key, |s, _| s.to_string())
+            .unwrap_or_default()
+    }
+
+    fn str_array_map<T>(
+        &mut self,
+        e: &Entries<'_, '_>,
+        key: &str,
+        f: impl Fn(&str, Range<usize>) -> T,
+    ) -> Option<Vec<T>> {
         let (_, _, v) = e.get(key)?;
         let DeValue::Array(items) = v.get_ref() else {
             self.wrong_type(v, key, "an array of strings");
@@ -465,7 +502,7 @@ impl Cx {
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(s) => out.push((s.to_string(), item.span())),
+                DeValue::String(s) => out.push(f(s, item.span())),
                 _ => self.wrong_type(item, key, "an array of strings"),
             }
         }
@@ -475,7 +512,7 @@ impl Cx {
     fn document(&mut self, root: &DeTable<'_>) {
         let top = entries(root, 0..0);
         self.known_keys(&top, keys::ROOT, "the manifest");
-        let section = |name: &str| top.get(name).map(|(_, s, v)| (s.clone(), *v));
+        let section = |name: &str| top.get(name).map(|(_, s, v)| (s, v));
 
         let retired = match section("orbit") {
             Some((_, v)) => self.orbit(v),
@@ -601,7 +638,7 @@ impl Cx {
         let Some(all) = self.table(v, "`[environment]`") else {
             return;
         };
-        if all.items.is_empty() {
+        if all.is_empty() {
             self.push(
                 Diagnostic::new(Code::Orb011, all.span.clone(), "no environment is declared")
                     .with_help(
@@ -609,7 +646,7 @@ impl Cx {
                     ),
             );
         }
-        for (code, kspan, ev) in &all.items {
+        for (code, kspan, ev) in all.in_order() {
             if let Err(err) = id::check_code(code, "environment") {
                 self.push(
                     Diagnostic::new(
@@ -647,7 +684,7 @@ impl Cx {
             return;
         };
         let mut range_spans: Vec<(usize, Range<usize>)> = Vec::new();
-        for (key, kspan, rv) in &all.items {
+        for (key, kspan, rv) in all.in_order() {
             let Some(e) = self.table(rv, format_args!("`[region.{key}]`")) else {
                 continue;
             };
@@ -766,11 +803,10 @@ impl Cx {
             return lists;
         };
         let used: Vec<u16> = all
-            .items
             .iter()
             .filter_map(|(k, _, _)| k.parse::<FlowId>().ok().map(|f| f.0))
             .collect();
-        for (key, kspan, fv) in &all.items {
+        for (key, kspan, fv) in all.in_order() {
             let fid = match key.parse::<FlowId>() {
                 Ok(f) => f,
                 Err(err) => {
@@ -879,11 +915,10 @@ impl Cx {
             return;
         };
         let used: Vec<u16> = all
-            .items
             .iter()
             .filter_map(|(k, _, _)| k.parse::<ComponentId>().ok().map(|c| c.0))
             .collect();
-        for (key, kspan, cv) in &all.items {
+        for (key, kspan, cv) in all.in_order() {
             let cid = match key.parse::<ComponentId>() {
                 Ok(c) => c,
                 Err(err) => {
@@ -1029,7 +1064,7 @@ impl Cx {
             .collect();
         // Numbers in use per component, across fms and bms, for "next free" hints.
         let mut used: HashMap<u16, Vec<u16>> = HashMap::default();
-        for (k, _, _) in &all.items {
+        for (k, _, _) in all.iter() {
             if let Ok(m) = k.parse::<Mid>() {
                 used.entry(m.component).or_default().push(m.number);
             }
@@ -1040,8 +1075,8 @@ impl Cx {
             }
         }
         let mut by_number: HashMap<(u16, u16), (Mid, Range<usize>)> = HashMap::default();
-        let mut out = Vec::with_capacity(all.items.len());
-        for (key, kspan, mv) in &all.items {
+        let mut out = Vec::with_capacity(all.len());
+        for (key, kspan, mv) in all.in_order() {
             let mid = match key.parse::<Mid>() {
                 Ok(m) => m,
                 Err(err) => {
@@ -1060,7 +1095,7 @@ impl Cx {
                 format_args!("microservice `{key}`"),
                 "\"Portal Search Logic\"",
             );
-            let roles = self.str_array(&e, "roles").unwrap_or_default();
+            let roles = self.strings(&e, "roles");
             let doc = self.opt_str(&e, "doc").map(|s| s.0);
             let inserted = self.opt_bool(&e, "inserted");
             let mut sound = true;
@@ -1130,7 +1165,7 @@ impl Cx {
                 out.push(Microservice {
                     id: mid,
                     name: name.map(|s| s.0).unwrap_or_default(),
-                    roles: roles.into_iter().map(|r| r.0).collect(),
+                    roles,
                     doc,
                     inserted,
                     span: kspan.clone(),
@@ -1153,7 +1188,7 @@ impl Cx {
             .map(|c| c.id.to_string())
             .collect();
         let mut used: HashMap<u16, Vec<u16>> = HashMap::default();
-        for (k, _, _) in &all.items {
+        for (k, _, _) in all.iter() {
             if let Ok(r) = k.parse::<Rid>() {
                 used.entry(r.component).or_default().push(r.number);
             }
@@ -1181,10 +1216,10 @@ impl Cx {
             .collect();
         let mut names: HashMap<(ResourceKind, String, String), (Rid, Range<usize>)> =
             HashMap::default();
-        let mut out = Vec::with_capacity(all.items.len());
+        let mut out = Vec::with_capacity(all.len());
         // Each physical name, written in turn to check the cloud's limits.
         let mut full = String::new();
-        for (key, kspan, rv) in &all.items {
+        for (key, kspan, rv) in all.in_order() {
             let rid = match key.parse::<Rid>() {
                 Ok(r) => r,
                 Err(err) => {
@@ -1442,7 +1477,7 @@ impl Cx {
         let mut names: Option<(Vec<String>, Vec<String>)> = None;
         let mut seen: HashMap<Pid, Range<usize>> = HashMap::default();
         let mut out = Vec::new();
-        for (key, kspan, lv) in &all.items {
+        for (key, kspan, lv) in all.in_order() {
             if !is_kebab(key) {
                 let fixed = kebab_of(key);
                 self.push(
@@ -1521,7 +1556,7 @@ impl Cx {
                                 continue;
                             };
                             let pdoc = self.opt_str(&pe, "doc").map(|s| s.0);
-                            let actions = self.str_array(&pe, "actions").unwrap_or_default();
+                            let actions = self.strings(&pe, "actions");
                             let inserted = self.opt_bool(&pe, "inserted");
                             // The value span includes its quotes.
                             let inner =
@@ -1619,7 +1654,7 @@ impl Cx {
                                 parts.push(Part {
                                     pid,
                                     doc: pdoc,
-                                    actions: actions.into_iter().map(|a| a.0).collect(),
+                                    actions,
                                     inserted,
                                     span: inner,
                                 });
@@ -1649,7 +1684,7 @@ impl Cx {
         };
         let mut names: Option<(Vec<String>, Vec<String>)> = None;
         let mut out = Vec::new();
-        for (key, kspan, ev) in &all.items {
+        for (key, kspan, ev) in all.in_order() {
             let mut sound = true;
             if !is_kebab(key) {
                 let fixed = kebab_of(key);

@@ -1107,10 +1107,9 @@ impl ResourceKind {
                         "an S3 bucket name has 3 to 63 characters; `{name}` has {len}"
                     ));
                 }
-                if let Some(c) = name
-                    .chars()
-                    .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-                {
+                if let Some(c) = first_char_not(name, |b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
+                }) {
                     return Err(format!("`{c}` cannot appear in an S3 bucket name"));
                 }
                 let ok_end = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
@@ -1130,10 +1129,9 @@ impl ResourceKind {
                         "a DynamoDB table name has 3 to 255 characters; `{name}` has {len}"
                     ));
                 }
-                if let Some(c) = name
-                    .chars()
-                    .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
-                {
+                if let Some(c) = first_char_not(name, |b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+                }) {
                     return Err(format!("`{c}` cannot appear in a DynamoDB table name"));
                 }
                 Ok(())
@@ -1145,16 +1143,20 @@ impl ResourceKind {
                 if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
                     return Err("a MySQL database name (RDS DBName) starts with a letter".into());
                 }
-                if let Some(c) = name
-                    .chars()
-                    .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-                {
+                if let Some(c) = first_char_not(name, |b| b.is_ascii_alphanumeric() || b == b'_') {
                     return Err(format!("`{c}` cannot appear in a MySQL database name"));
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// The first character of `name` outside an ASCII set given by `allowed`. Scans bytes: a byte
+/// outside ASCII starts a character that no such set allows.
+fn first_char_not(name: &str, allowed: impl Fn(u8) -> bool) -> Option<char> {
+    let at = name.bytes().position(|b| !allowed(b))?;
+    name[at..].chars().next()
 }
 
 impl FromStr for ResourceKind {
