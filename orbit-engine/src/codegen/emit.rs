@@ -2551,6 +2551,24 @@ mod tests {
         }
     }
 
+    proptest! {
+        #[test]
+        fn integers_are_written_as_the_token_api_writes_them(n in any::<u64>()) {
+            let mut out = String::from("x");
+            super::push_int(&mut out, n);
+            prop_assert_eq!(out, format!("x{}", proc_macro2::Literal::u64_unsuffixed(n)));
+        }
+    }
+
+    #[test]
+    fn integer_edges() {
+        for n in [0, 9, 10, 99, 100, u64::from(u32::MAX), u64::MAX] {
+            let mut out = String::new();
+            super::push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
+
     #[test]
     fn runs_are_consecutive_ascending_positions() {
         assert_eq!(run([3, 4, 5]), Some((3, 6)));

@@ -9,7 +9,20 @@ use proc_macro2::{Ident, Span};
 /// The constant of an id or a kebab name: `c8fms03-c20bre06-e15` → `C8FMS03_C20BRE06_E15`,
 /// `flow-4` → `FLOW_4`, `transfer-image` → `TRANSFER_IMAGE`.
 pub fn constant(text: &str) -> String {
-    text.replace('-', "_").to_ascii_uppercase()
+    // One copy changed in place by index: proc macros run unoptimised, where `replace` and
+    // `to_ascii_uppercase` cost calls per character. Only ASCII bytes change, so the bytes
+    // stay UTF-8.
+    let mut b = text.as_bytes().to_vec();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'-' => b[i] = b'_',
+            c @ b'a'..=b'z' => b[i] = c - 32,
+            _ => {}
+        }
+        i += 1;
+    }
+    String::from_utf8(b).unwrap_or_else(|_| text.replace('-', "_").to_ascii_uppercase())
 }
 
 /// The enum variant (or type name) of an id or kebab name: words capitalised and joined,
@@ -70,10 +83,10 @@ pub fn ident(text: &str, span: Span) -> Ident {
 
 /// The text of [`ident`]`(text, _)`, for generated source written as text.
 pub fn ident_text(text: &str) -> Cow<'_, str> {
-    let valid = text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && text != "_";
-    if valid && !is_keyword(text) && !matches!(text, "Self" | "self" | "super" | "crate") {
+    if is_plain_ident(text)
+        && !is_keyword(text)
+        && !matches!(text, "Self" | "self" | "super" | "crate")
+    {
         return Cow::Borrowed(text);
     }
     let mut s: String = text
@@ -85,6 +98,23 @@ pub fn ident_text(text: &str) -> Cow<'_, str> {
     }
     s.push('_');
     Cow::Owned(s)
+}
+
+/// Whether `text` is an ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`, not `_`). A plain loop:
+/// proc macros run unoptimised, where an iterator adapter costs a call per byte.
+fn is_plain_ident(text: &str) -> bool {
+    let b = text.as_bytes();
+    if b.is_empty() || b == b"_" || !matches!(b[0], b'a'..=b'z' | b'A'..=b'Z' | b'_') {
+        return false;
+    }
+    let mut i = 1;
+    while i < b.len() {
+        if !matches!(b[i], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_') {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 fn is_keyword(s: &str) -> bool {
@@ -145,9 +175,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn identifier_text() {
+        for plain in ["C8FMS03", "Flow4", "_x", "a_1", "Process"] {
+            assert_eq!(ident_text(plain), plain);
+        }
+        assert_eq!(ident_text("_"), "X__");
+        assert_eq!(ident_text("1a"), "X1a_");
+        assert_eq!(ident_text("a-b"), "a_b_");
+        assert_eq!(ident_text("fn"), "fn_");
+        assert_eq!(ident_text("Self"), "Self_");
+        assert_eq!(ident_text("é"), "X__");
+        assert_eq!(ident_text(""), "X_");
+    }
+
+    #[test]
     fn names_follow_spec() {
         assert_eq!(constant("c8fms03-c20bre06-e15"), "C8FMS03_C20BRE06_E15");
         assert_eq!(constant("flow-4"), "FLOW_4");
+        // Only ASCII letters change case; other characters are kept as they are.
+        assert_eq!(constant("naïve-x1"), "NAïVE_X1");
         assert_eq!(variant("c8fms03-c20bre06-e15"), "C8fms03C20bre06E15");
         assert_eq!(variant("transfer-image"), "TransferImage");
         assert_eq!(variant("flow-16"), "Flow_16");
