@@ -2,6 +2,7 @@
 # Build-time benchmark of Orbit's generated ids against the floor (see BENCHMARKS.md).
 #
 #   orbit-bench/benches/build.sh m        # or l; ROUNDS=3 by default
+#   INSTRUCTIONS=1 orbit-bench/benches/build.sh m   # instructions instead of time (callgrind)
 #
 # In one throw-away workspace (default /tmp/orbit-build-bench) it creates, for the chosen size:
 #   macro-SIZE   `pub mod ids { orbit_core::manifest!("SIZE.toml"); }`
@@ -94,6 +95,45 @@ export CARGO_TARGET_DIR="$WORK/target"
 export CARGO_INCREMENTAL=0
 # 3. Dependencies (orbit-core, orbit-macros, orbit-engine, syn …) once, and every crate once.
 cargo build -q -p "plain-$SIZE" -p "macro-$SIZE" -p calls -p consts
+
+# INSTRUCTIONS=1: count instead of timing. rustc runs under callgrind for the two crates of the
+# pair (only them: a RUSTC_WORKSPACE_WRAPPER picks them out), and the script prints the
+# instructions of each build and of its `expand_crate` (macro expansion, the macro's own
+# work included). Counts do not move with the machine's load; each build takes minutes.
+if [ "${INSTRUCTIONS:-0}" = 1 ]; then
+  command -v valgrind >/dev/null || { echo "needs valgrind (apt-get install valgrind)" >&2; exit 2; }
+  cat > "$WORK/callgrind-rustc" <<'SH'
+#!/usr/bin/env bash
+# RUSTC_WORKSPACE_WRAPPER: rustc under callgrind for the crate named $ORBIT_VG_CRATE only.
+rustc=$1
+shift
+case " $* " in
+  *" --crate-name $ORBIT_VG_CRATE "*)
+    exec valgrind -q --tool=callgrind --callgrind-out-file="$ORBIT_VG_OUT" "$rustc" "$@" ;;
+  *) exec "$rustc" "$@" ;;
+esac
+SH
+  chmod +x "$WORK/callgrind-rustc"
+  count() { # crate -> "total expand_crate" instructions
+    local name=${1//-/_}
+    touch "$WORK/$1/src/lib.rs"
+    ORBIT_VG_CRATE=$name ORBIT_VG_OUT="$WORK/callgrind.$name" \
+      RUSTC_WORKSPACE_WRAPPER="$WORK/callgrind-rustc" cargo build -q -p "$1"
+    callgrind_annotate --inclusive=yes "$WORK/callgrind.$name" 2>/dev/null | awk '
+      /PROGRAM TOTALS/ {gsub(",", "", $1); t = $1}
+      /expand_crate/ && !e {gsub(",", "", $1); e = $1}
+      END {print t, e}'
+  }
+  echo "size $SIZE; instructions (callgrind of rustc); OPT_MACROS=${OPT_MACROS:-0}; $(rustc --version)"
+  read -r mt me <<<"$(count "macro-$SIZE")"
+  read -r pt pe <<<"$(count "plain-$SIZE")"
+  awk -v c="macro-$SIZE" -v f="plain-$SIZE" -v mt="$mt" -v me="$me" -v pt="$pt" -v pe="$pe" 'BEGIN {
+    printf "%s %.3f G (expand_crate %.3f G)   floor %s %.3f G (expand_crate %.3f G)   ratio %.3fx\n",
+      c, mt / 1e9, me / 1e9, f, pt / 1e9, pe / 1e9, mt / pt
+    printf "the macro'"'"'s own: %.3f G = %.1f%% of %s'"'"'s build\n", (me - pe) / 1e9, 100 * (me - pe) / mt, c }'
+  echo "profiles: $WORK/callgrind.${SIZE/#/macro_} and $WORK/callgrind.${SIZE/#/plain_} (callgrind_annotate)"
+  exit 0
+fi
 
 round() { # crate -> "wall_s rss_kb cpu_s" of one rebuild
   touch "$WORK/$1/src/lib.rs"
