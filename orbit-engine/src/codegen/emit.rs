@@ -133,14 +133,32 @@ impl<'m> Sound<'m> {
         }
     }
 
-    /// The MIDs, RIDs and PIDs that get a constant, as canonical text, in that order.
-    pub(super) fn declared_ids(&self) -> [Vec<String>; 3] {
+    /// The MIDs, RIDs and PIDs that get a constant, as canonical text, in that order; a kind
+    /// with more than `max` ids is left empty (its id macro has no arm per id).
+    pub(super) fn declared_ids(&self, max: usize) -> [Vec<String>; 3] {
+        let pids = self
+            .legs
+            .iter()
+            .map(|(_, parts)| parts.len())
+            .sum::<usize>();
         [
-            self.mids.iter().map(|m| m.id.to_string()).collect(),
-            self.rids.iter().map(|r| r.0.id.to_string()).collect(),
-            self.processes()
-                .map(|(_, _, p)| p.pid.to_string())
-                .collect(),
+            if self.mids.len() <= max {
+                self.mids.iter().map(|m| m.id.to_string()).collect()
+            } else {
+                Vec::new()
+            },
+            if self.rids.len() <= max {
+                self.rids.iter().map(|r| r.0.id.to_string()).collect()
+            } else {
+                Vec::new()
+            },
+            if pids <= max {
+                self.processes()
+                    .map(|(_, _, p)| p.pid.to_string())
+                    .collect()
+            } else {
+                Vec::new()
+            },
         ]
     }
 

@@ -18,7 +18,7 @@ mod names;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::SystemTime;
 
 use proc_macro2::{Span, TokenStream};
@@ -190,7 +190,15 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
     }
     let mut sound = emit::Sound::new(&manifest);
     sound.lexer = opts.lexer;
-    let declared = Arc::new(Declared::new(&sound));
+    emit::append(&mut out, emit::module(&sound, opts));
+    if opts.macros {
+        let [mids, rids, pids] = sound.declared_ids(MACRO_ARMS_MAX);
+        emit::append(
+            &mut out,
+            id_macros(&abs, display_path, opts, [&mids, &rids, &pids]),
+        );
+    }
+    drop(sound);
     if let (Some(meta), Ok(canonical)) = (meta, std::fs::canonicalize(manifest_path)) {
         // The id macros of the same compilation find the manifest already parsed.
         let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
@@ -199,18 +207,9 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
             Cached {
                 modified: meta.modified().ok(),
                 len: meta.len(),
-                declared: Arc::clone(&declared),
+                ids: Arc::new(Ids::new(manifest)),
             },
         );
-    }
-    emit::append(&mut out, emit::module(&sound, opts));
-    if opts.macros {
-        let names = [
-            &declared.mid_names[..],
-            &declared.rid_names[..],
-            &declared.pid_names[..],
-        ];
-        emit::append(&mut out, id_macros(&abs, display_path, opts, names));
     }
     out
 }
@@ -402,7 +401,7 @@ struct Declared {
 
 impl Declared {
     fn new(sound: &emit::Sound<'_>) -> Self {
-        let [mid_names, rid_names, pid_names] = sound.declared_ids();
+        let [mid_names, rid_names, pid_names] = sound.declared_ids(usize::MAX);
         Declared {
             mids: sound.mids.iter().map(|x| x.id).collect(),
             rids: sound.rids.iter().map(|(x, _)| x.id).collect(),
@@ -418,16 +417,37 @@ impl Declared {
     }
 }
 
+/// A manifest's model, and the ids the id macros look up in it, worked out on first use: a
+/// crate whose id macros the `macro_rules!` arms answer never needs them.
+struct Ids {
+    manifest: Manifest,
+    declared: OnceLock<Declared>,
+}
+
+impl Ids {
+    fn new(manifest: Manifest) -> Self {
+        Ids {
+            manifest,
+            declared: OnceLock::new(),
+        }
+    }
+
+    fn declared(&self) -> &Declared {
+        self.declared
+            .get_or_init(|| Declared::new(&emit::Sound::new(&self.manifest)))
+    }
+}
+
 struct Cached {
     modified: Option<SystemTime>,
     len: u64,
-    declared: Arc<Declared>,
+    ids: Arc<Ids>,
 }
 
 static CACHE: Mutex<BTreeMap<PathBuf, Cached>> = Mutex::new(BTreeMap::new());
 
 /// The declared ids of a manifest, parsed once per (canonical path, modification time, size).
-fn declared(path: &Path) -> Result<Arc<Declared>, String> {
+fn declared(path: &Path) -> Result<Arc<Ids>, String> {
     let canonical = std::fs::canonicalize(path)
         .map_err(|e| format!("ORB004: cannot read manifest `{}`: {e}", path.display()))?;
     let meta = std::fs::metadata(&canonical).map_err(|e| {
@@ -441,23 +461,21 @@ fn declared(path: &Path) -> Result<Arc<Declared>, String> {
     let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(c) = cache.get(&canonical) {
         if c.modified == modified && c.len == len && modified.is_some() {
-            return Ok(c.declared.clone());
+            return Ok(Arc::clone(&c.ids));
         }
     }
     let (_, checked) =
         check_file(&canonical).map_err(|d| format!("{}: {}", d.code.as_str(), d.message))?;
-    let declared = Arc::new(Declared::new(&emit::Sound::new(
-        &emittable(checked.manifest).1,
-    )));
+    let ids = Arc::new(Ids::new(emittable(checked.manifest).1));
     cache.insert(
         canonical,
         Cached {
             modified,
             len,
-            declared: declared.clone(),
+            ids: Arc::clone(&ids),
         },
     );
-    Ok(declared)
+    Ok(ids)
 }
 
 /// What `mid!`, `rid!` or `pid!` with the argument `text` evaluates to: the name of the
@@ -501,7 +519,8 @@ pub fn resolve(
             ));
         }
     }
-    let declared = declared(manifest_path)?;
+    let ids = declared(manifest_path)?;
+    let declared = ids.declared();
     let (found, names) = match which {
         IdMacro::Mid => {
             let id: Mid = text.parse().map_err(|e| malformed(e, kind))?;

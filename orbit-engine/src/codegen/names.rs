@@ -28,6 +28,55 @@ pub fn constant(text: &str) -> String {
 /// The enum variant (or type name) of an id or kebab name: words capitalised and joined,
 /// with `_` before a word that starts with a digit (`a-1b` → `A_1b`, `a1-b` → `A1B`).
 pub fn variant(text: &str) -> String {
+    if text.is_ascii() {
+        variant_ascii(text)
+    } else {
+        variant_chars(text)
+    }
+}
+
+/// [`variant`] of ASCII text, by plain loops over the bytes: proc macros run unoptimised,
+/// where `split`, `chars` and `collect` cost calls per character.
+fn variant_ascii(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len() + 2);
+    let (mut i, mut word, mut first) = (0, 0usize, true);
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        if c == b'-' {
+            word += 1;
+            first = true;
+            continue;
+        }
+        let c = if first {
+            first = false;
+            match c {
+                b'0'..=b'9' => {
+                    out.push(if word > 0 { b'_' } else { b'N' });
+                    c
+                }
+                b'a'..=b'z' => c - 32,
+                _ => c,
+            }
+        } else {
+            c
+        };
+        out.push(match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => c,
+            _ => b'_',
+        });
+    }
+    if !matches!(out.first(), Some(b'a'..=b'z' | b'A'..=b'Z')) {
+        out.insert(0, b'N');
+    }
+    if out == b"Self" {
+        out.push(b'_');
+    }
+    String::from_utf8(out).unwrap_or_else(|_| variant_chars(text))
+}
+
+fn variant_chars(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split('-').enumerate() {
         let mut chars = word.chars();
@@ -173,6 +222,13 @@ fn is_keyword(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn variants_of_ascii_text_are_the_general_rule(text in "[a-z0-9A-Z_. -]{0,24}") {
+            proptest::prop_assert_eq!(variant_ascii(&text), variant_chars(&text));
+        }
+    }
 
     #[test]
     fn identifier_text() {

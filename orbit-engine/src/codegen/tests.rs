@@ -83,13 +83,24 @@ fn every_rule_fixture_expands_without_panicking() {
 }
 
 #[test]
+fn kinds_above_the_arm_limit_list_no_ids() {
+    let text = crate::synth::manifest(crate::synth::Size::M);
+    let checked = crate::check(&text);
+    let sound = emit::Sound::new(&checked.manifest);
+    let [mids, rids, pids] = sound.declared_ids(MACRO_ARMS_MAX);
+    assert!(mids.is_empty() && rids.is_empty() && pids.is_empty());
+    let [mids, rids, pids] = sound.declared_ids(usize::MAX);
+    assert_eq!((mids.len(), rids.len(), pids.len()), (1_000, 1_000, 5_000));
+}
+
+#[test]
 fn declared_arms_resolve_as_the_proc_macro_does() {
     // `mid!`/`rid!`/`pid!` resolve declared ids with `macro_rules!` arms and send everything
     // else to `resolve`: both paths must give the same constant for every declared id.
     let path = root_manifest();
     let (_, checked) = check_file(&path).unwrap();
     let sound = emit::Sound::new(&checked.manifest);
-    let declared = sound.declared_ids();
+    let declared = sound.declared_ids(MACRO_ARMS_MAX);
     let module = quote!(crate::ids);
     for (ids, which) in declared
         .iter()
