@@ -203,10 +203,16 @@ impl IdConsts {
     }
 
     fn push(&mut self, doc: &str, constant: &str, variant: &str) {
+        self.push_with(|src| push_lit_body(src, doc), constant, variant);
+    }
+
+    /// [`IdConsts::push`] with the doc's literal content written by `doc` (with
+    /// [`push_lit_body`] for any text that may need escaping).
+    fn push_with(&mut self, doc: impl FnOnce(&mut String), constant: &str, variant: &str) {
         let src = &mut self.src;
-        src.push_str("#[doc = ");
-        push_lit(src, doc);
-        src.push_str("] pub const ");
+        src.push_str("#[doc = \"");
+        doc(src);
+        src.push_str("\"] pub const ");
         src.push_str(&ident_text(constant));
         src.push_str(": ");
         src.push_str(self.ty);
@@ -242,6 +248,13 @@ fn source(s: &Sound<'_>, src: &str) -> TokenStream {
 /// non-ASCII characters as they are). Runs of plain bytes are copied whole.
 fn push_lit(out: &mut String, text: &str) {
     out.push('"');
+    push_lit_body(out, text);
+    out.push('"');
+}
+
+/// Appends what [`push_lit`] writes between the quotes: a literal's content can be written in
+/// pieces, each escaped on its own, without building the whole text first.
+fn push_lit_body(out: &mut String, text: &str) {
     let bytes = text.as_bytes();
     let (mut start, mut i, n) = (0, 0, bytes.len());
     while i < n {
@@ -273,7 +286,6 @@ fn push_lit(out: &mut String, text: &str) {
         start = i;
     }
     out.push_str(&text[start..]);
-    out.push('"');
 }
 
 fn lit(s: &str) -> Literal {
@@ -2038,26 +2050,50 @@ fn processes(s: &Sound<'_>) -> TokenStream {
         // A PID's text is `START-END-eNN`, so its constant begins `START_END_`.
         let mut ends = c.split('_');
         let (from, to) = (ends.next().unwrap_or(""), ends.next().unwrap_or(""));
-        let mut d = format!(
-            "`{}`: step {} of leg [`{}`] (execution order {}",
-            id,
-            pi + 1,
-            leg,
-            p.pid.order
+        // The doc is written straight into the literal: ids, constants and numbers need no
+        // escaping, the manifest's texts go through `push_lit_body`, and `\n` is written as
+        // the escape the literal holds.
+        items.push_with(
+            |d| {
+                d.push('`');
+                d.push_str(id);
+                d.push_str("`: step ");
+                push_int(d, (pi + 1) as u64);
+                d.push_str(" of leg [`");
+                d.push_str(leg);
+                d.push_str("`] (execution order ");
+                push_int(d, u64::from(p.pid.order));
+                if p.inserted {
+                    d.push_str(", inserted in a reserved slot");
+                }
+                d.push_str(").\\n\\n");
+                if let Some(x) = &p.doc {
+                    push_lit_body(d, x);
+                    d.push_str("\\n\\n");
+                }
+                d.push_str("- From [`");
+                d.push_str(from);
+                d.push_str("`] to [`");
+                d.push_str(to);
+                d.push_str("`]\\n");
+                if let Some((first, rest)) = p.actions.split_first() {
+                    d.push_str("- Actions: ");
+                    push_lit_body(d, first);
+                    for a in rest {
+                        d.push_str("; ");
+                        push_lit_body(d, a);
+                    }
+                    d.push_str("\\n");
+                }
+                d.push_str("- Flow: [`");
+                d.push_str(flow);
+                d.push_str("`] (");
+                push_lit_body(d, flow_name);
+                d.push_str(")\\n");
+            },
+            &c,
+            v.as_str(),
         );
-        if p.inserted {
-            d.push_str(", inserted in a reserved slot");
-        }
-        d.push_str(").\n\n");
-        if let Some(x) = &p.doc {
-            let _ = write!(d, "{x}\n\n");
-        }
-        let _ = writeln!(d, "- From [`{from}`] to [`{to}`]");
-        if !p.actions.is_empty() {
-            let _ = writeln!(d, "- Actions: {}", p.actions.join("; "));
-        }
-        let _ = writeln!(d, "- Flow: [`{flow}`] ({flow_name})");
-        items.push(&d, &c, v.as_str());
     }
     append(&mut t, source(s, &items.src));
     t

@@ -17,6 +17,10 @@ fn main() {
         C8FMS03_C8BRE03_E05.doc(),
         Some("Store the \"upload\"\r\n\u{2066}isolated\u{2069}.")
     );
+    assert_eq!(
+        C8FMS03_C8BRE03_E05.actions(),
+        &["write \"board\"", "tab\tand \\ back"]
+    );
     assert_eq!(k8d::C8BRE03, "uploads-403-bkt-k8d-aws");
     assert_eq!(Microservice::ALL, &[C8FMS03]);
     assert_eq!(format!("{C8FMS03:?}"), "C8fms03");
