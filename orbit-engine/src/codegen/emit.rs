@@ -7,6 +7,7 @@
 //! indexed by the variant, sorted tables searched by binary search, key tables of at most twice
 //! as many slots as ids, no `match` over pairs of ids.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -39,6 +40,9 @@ pub(super) struct Sound<'m> {
     region_variants: Vec<String>,
     /// How source written as text becomes tokens (see [`Options::lexer`]).
     pub lexer: Option<super::Lexer>,
+    /// Every physical name, resource by resource then environment by environment, written
+    /// on first use (see [`Sound::physical`]).
+    physical: OnceCell<Vec<String>>,
 }
 
 impl<'m> Sound<'m> {
@@ -125,6 +129,7 @@ impl<'m> Sound<'m> {
             events,
             envs: m.environments.iter().collect(),
             lexer: None,
+            physical: OnceCell::new(),
             comp_ix,
             flow_ix,
             mid_ix,
@@ -169,14 +174,28 @@ impl<'m> Sound<'m> {
             .flat_map(|(li, (_, parts))| parts.iter().enumerate().map(move |(pi, p)| (li, pi, *p)))
     }
 
-    fn physical(&self, r: &model::Resource, flow: FlowId, env: &str) -> String {
-        id::physical_name(
-            r.kind,
-            &r.name,
-            &id::serial(flow, r.id),
-            env,
-            &self.m.orbit.cloud,
-        )
+    /// The physical name of the `ri`th resource of [`Sound::rids`] in the `ei`th environment
+    /// of [`Sound::envs`]. All of them are written once, on first use: the tables, the
+    /// resources' docs and the environments' modules each name every one.
+    fn physical(&self, ri: usize, ei: usize) -> &str {
+        let all = self.physical.get_or_init(|| {
+            let mut all = Vec::with_capacity(self.rids.len() * self.envs.len());
+            for (r, flow) in &self.rids {
+                let serial = id::serial(*flow, r.id);
+                for e in &self.envs {
+                    all.push(id::physical_name(
+                        r.kind,
+                        &r.name,
+                        &serial,
+                        &e.code,
+                        &self.m.orbit.cloud,
+                    ));
+                }
+            }
+            all
+        });
+        all.get(ri * self.envs.len() + ei)
+            .map_or("", String::as_str)
     }
 }
 
@@ -1800,9 +1819,9 @@ fn resources(s: &Sound<'_>) -> TokenStream {
     // Every physical name, resource by resource then environment by environment: entry
     // `r * envs + e` is resource `r` in environment `e`.
     let mut physical = Vec::new();
-    for (r, f) in &s.rids {
-        for e in &s.envs {
-            physical.push(lookup::hash(&s.physical(r, *f, &e.code)));
+    for ri in 0..s.rids.len() {
+        for ei in 0..s.envs.len() {
+            physical.push(lookup::hash(s.physical(ri, ei)));
         }
     }
     let from_physical_body = if physical.is_empty() {
@@ -1850,37 +1869,51 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         },
     );
     let mut items = IdConsts::new("Resource");
-    for (r, f) in &s.rids {
-        let c = constant(&r.id.to_string());
-        let v = variant(&r.id.to_string());
-        let mut d = format!("`{}`: **{}** ({}", r.id, r.name, r.kind.describe());
-        if r.inserted {
-            d.push_str(", inserted in a reserved slot");
-        }
-        d.push_str(").\n\n");
-        if let Some(x) = &r.doc {
-            let _ = write!(d, "{x}\n\n");
-        }
+    for (ri, (r, f)) in s.rids.iter().enumerate() {
+        let text = r.id.to_string();
         let comp = r.id.component_id();
-        let _ = writeln!(
-            d,
-            "- Component: [`{}`] ({})",
-            comp_variant(comp),
-            s.comp_name(comp)
+        // The doc is written straight into the literal (as for PIDs): the manifest's texts
+        // through `push_lit_body`, `\n` as the escape the literal holds.
+        items.push_with(
+            |d| {
+                d.push('`');
+                d.push_str(&text);
+                d.push_str("`: **");
+                push_lit_body(d, &r.name);
+                d.push_str("** (");
+                d.push_str(r.kind.describe());
+                if r.inserted {
+                    d.push_str(", inserted in a reserved slot");
+                }
+                d.push_str(").\\n\\n");
+                if let Some(x) = &r.doc {
+                    push_lit_body(d, x);
+                    d.push_str("\\n\\n");
+                }
+                d.push_str("- Component: [`");
+                d.push_str(&comp_variant(comp));
+                d.push_str("`] (");
+                push_lit_body(d, &s.comp_name(comp));
+                d.push_str(")\\n- Flow: [`");
+                d.push_str(&constant(&f.to_string()));
+                d.push_str("`] (");
+                push_lit_body(d, &s.flow_name(*f));
+                d.push_str("), serial `");
+                d.push_str(&id::serial(*f, r.id));
+                d.push_str("`\\n- Region: ");
+                push_lit_body(d, &s.region_line(comp));
+                d.push_str("\\n- Physical names:\\n");
+                for (ei, e) in s.envs.iter().enumerate() {
+                    d.push_str("  - `");
+                    push_lit_body(d, &e.code);
+                    d.push_str("`: `");
+                    push_lit_body(d, s.physical(ri, ei));
+                    d.push_str("`\\n");
+                }
+            },
+            &constant(&text),
+            &variant(&text),
         );
-        let _ = writeln!(
-            d,
-            "- Flow: [`{}`] ({}), serial `{}`",
-            constant(&f.to_string()),
-            s.flow_name(*f),
-            id::serial(*f, r.id)
-        );
-        let _ = writeln!(d, "- Region: {}", s.region_line(comp));
-        let _ = writeln!(d, "- Physical names:");
-        for e in &s.envs {
-            let _ = writeln!(d, "  - `{}`: `{}`", e.code, s.physical(r, *f, &e.code));
-        }
-        items.push(&d, &c, v.as_str());
     }
     append(&mut t, source(s, &items.src));
     t
@@ -2308,26 +2341,29 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
         "#[doc(hidden)] pub const __NAMES: &[&str] = &[{}];\n",
         names.0
     );
-    for e in &s.envs {
+    for (ei, e) in s.envs.iter().enumerate() {
         let m = snake(&e.code, Span::call_site());
         // One constant per resource: written as source (see `Options::lexer`).
         let mut body = String::new();
-        for (((r, f), text), c) in s.rids.iter().zip(&texts).zip(&consts) {
-            let name = s.physical(r, *f, &e.code);
-            body.push_str("#[doc = ");
-            push_lit(
-                &mut body,
-                &format!(
-                    "`{name}`: the {} of [`{text}`](super::{c}) ({}) in `{}`.",
-                    r.kind.describe(),
-                    r.name,
-                    e.code
-                ),
-            );
-            body.push_str("] pub const ");
+        for (ri, (((r, _), text), c)) in s.rids.iter().zip(&texts).zip(&consts).enumerate() {
+            let name = s.physical(ri, ei);
+            // The doc straight into its literal (see `resources`).
+            body.push_str("#[doc = \"`");
+            push_lit_body(&mut body, name);
+            body.push_str("`: the ");
+            body.push_str(r.kind.describe());
+            body.push_str(" of [`");
+            body.push_str(text);
+            body.push_str("`](super::");
+            body.push_str(c);
+            body.push_str(") (");
+            push_lit_body(&mut body, &r.name);
+            body.push_str(") in `");
+            push_lit_body(&mut body, &e.code);
+            body.push_str("`.\"] pub const ");
             body.push_str(&ident_text(c));
             body.push_str(": &str = ");
-            push_lit(&mut body, &name);
+            push_lit(&mut body, name);
             body.push_str(";\n");
         }
         body.push_str(&names_table);
