@@ -275,8 +275,8 @@ struct Entries<'a, 'i> {
 
 impl<'a, 'i> Entries<'a, 'i> {
     fn get(&self, key: &str) -> Option<Entry<'a, 'i>> {
-        // Tables hold a handful of keys: a scan that compares lengths first beats a search.
-        self.iter().find(|(k, _, _)| *k == key)
+        let (k, v) = self.table.get_key_value(key)?;
+        Some((k.get_ref().as_ref(), k.span(), v))
     }
 
     /// The entries in key order.
@@ -379,7 +379,15 @@ impl Cx {
     /// Reports unknown keys (ORB002) of a table.
     fn known_keys(&mut self, e: &Entries<'_, '_>, allowed: &[&str], what: &str) {
         for (k, span, _) in e.iter() {
-            if !allowed.contains(&k) {
+            // A plain loop: the proc macro runs this unoptimised, where `contains` costs
+            // several calls per key.
+            let mut known = false;
+            let mut i = 0;
+            while !known && i < allowed.len() {
+                known = allowed[i] == k;
+                i += 1;
+            }
+            if !known {
                 let near = suggest::nearest_key(k, allowed);
                 let help = match near {
                     Some(n) => format!(

@@ -1155,8 +1155,16 @@ impl ResourceKind {
 /// The first character of `name` outside an ASCII set given by `allowed`. Scans bytes: a byte
 /// outside ASCII starts a character that no such set allows.
 fn first_char_not(name: &str, allowed: impl Fn(u8) -> bool) -> Option<char> {
-    let at = name.bytes().position(|b| !allowed(b))?;
-    name[at..].chars().next()
+    // A plain loop: the proc macro runs this unoptimised, where `position` costs calls per byte.
+    let b = name.as_bytes();
+    let mut at = 0;
+    while at < b.len() {
+        if !allowed(b[at]) {
+            return name[at..].chars().next();
+        }
+        at += 1;
+    }
+    None
 }
 
 impl FromStr for ResourceKind {
