@@ -2211,31 +2211,43 @@ fn legs(s: &Sound<'_>) -> TokenStream {
         empty,
     );
     append(&mut t, quote!(impl Leg { #flows #docs #parts }));
+    // The constants as source, each doc straight into its literal (see `processes`).
+    let mut items = IdConsts::new("Leg");
     for (l, parts) in &s.legs {
-        let c = ident(&constant(&l.name), Span::call_site());
-        let v = ident(&variant(&l.name), Span::call_site());
-        let mut d = format!(
-            "Leg `{}` of [`{}`] ({}).\n\n",
-            l.name,
-            constant(&l.flow.to_string()),
-            s.flow_name(l.flow)
+        items.push_with(
+            |d| {
+                d.push_str("Leg `");
+                push_lit_body(d, &l.name);
+                d.push_str("` of [`");
+                d.push_str(&constant(&l.flow.to_string()));
+                d.push_str("`] (");
+                push_lit_body(d, &s.flow_name(l.flow));
+                d.push_str(").\\n\\n");
+                if let Some(x) = &l.doc {
+                    push_lit_body(d, x);
+                    d.push_str("\\n\\n");
+                }
+                d.push_str("| step | PID | doc |\\n|---|---|---|\\n");
+                for (i, p) in parts.iter().enumerate() {
+                    d.push_str("| ");
+                    push_int(d, (i + 1) as u64);
+                    d.push_str(" | [`");
+                    d.push_str(&constant(&p.pid.to_string()));
+                    d.push_str("`] | ");
+                    match p.doc.as_deref() {
+                        // A `|` would end the table cell.
+                        Some(x) if x.contains('|') => push_lit_body(d, &x.replace('|', "\\|")),
+                        Some(x) => push_lit_body(d, x),
+                        None => {}
+                    }
+                    d.push_str(" |\\n");
+                }
+            },
+            &constant(&l.name),
+            &variant(&l.name),
         );
-        if let Some(x) = &l.doc {
-            let _ = write!(d, "{x}\n\n");
-        }
-        d.push_str("| step | PID | doc |\n|---|---|---|\n");
-        for (i, p) in parts.iter().enumerate() {
-            let _ = writeln!(
-                d,
-                "| {} | [`{}`] | {} |",
-                i + 1,
-                constant(&p.pid.to_string()),
-                p.doc.as_deref().unwrap_or("").replace('|', "\\|")
-            );
-        }
-        let d = doc(&d);
-        append(&mut t, quote!(#d pub const #c: Leg = Leg::#v;));
     }
+    append(&mut t, source(s, &items.src));
     t
 }
 

@@ -15,7 +15,7 @@ fn main() {
     assert_eq!(C8BRE03.doc(), Some("A \"bucket\" \\ with \u{200B} zero-width"));
     assert_eq!(
         C8FMS03_C8BRE03_E05.doc(),
-        Some("Store the \"upload\"\r\n\u{2066}isolated\u{2069}.")
+        Some("Store the \"upload\"\r\n\u{2066}isolated\u{2069} a|b.")
     );
     assert_eq!(
         C8FMS03_C8BRE03_E05.actions(),
