@@ -16,6 +16,7 @@ use quote::{quote, ToTokens};
 
 use super::names::{constant, ident, ident_text, snake, variant};
 use super::Options;
+use crate::fxhash::{HashMap, HashSet};
 use crate::id::{self, ComponentId, Endpoint, FlowId, Mid, RepoKind, ResourceKind, Rid};
 use crate::lookup;
 use crate::model::{self, Manifest};
@@ -34,8 +35,10 @@ pub(super) struct Sound<'m> {
     pub envs: Vec<&'m model::Environment>,
     comp_ix: BTreeMap<ComponentId, usize>,
     flow_ix: BTreeMap<FlowId, usize>,
-    mid_ix: BTreeMap<Mid, usize>,
-    rid_ix: BTreeMap<Rid, usize>,
+    // Looked up for every process step's ends: hashed (never iterated, so the order of
+    // the output does not depend on them).
+    mid_ix: HashMap<Mid, usize>,
+    rid_ix: HashMap<Rid, usize>,
     region_ix: BTreeMap<String, usize>,
     region_variants: Vec<String>,
     /// How source written as text becomes tokens (see [`Options::lexer`]).
@@ -71,21 +74,20 @@ impl<'m> Sound<'m> {
             .iter()
             .filter(|s| comp_ix.contains_key(&s.id.component_id()))
             .collect();
-        let mid_ix: BTreeMap<Mid, usize> =
-            mids.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let mid_ix: HashMap<Mid, usize> = mids.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
         let rids: Vec<_> = m
             .resources
             .iter()
             .filter(|r| comp_ix.contains_key(&r.id.component_id()))
             .filter_map(|r| Some((r, r.flow.filter(|f| flow_ix.contains_key(f))?)))
             .collect();
-        let rid_ix: BTreeMap<Rid, usize> =
+        let rid_ix: HashMap<Rid, usize> =
             rids.iter().enumerate().map(|(i, r)| (r.0.id, i)).collect();
         let has = |e: Endpoint| match e {
             Endpoint::Mid(x) => mid_ix.contains_key(&x),
             Endpoint::Rid(x) => rid_ix.contains_key(&x),
         };
-        let mut seen = BTreeSet::new();
+        let mut seen = HashSet::default();
         let legs: Vec<_> = m
             .legs
             .iter()

@@ -167,6 +167,11 @@ fn is_plain_ident(text: &str) -> bool {
 }
 
 fn is_keyword(s: &str) -> bool {
+    // Every keyword starts with a lowercase letter; constants and variants never do, and
+    // unoptimised (as proc macros run) the comparisons below cost a call each.
+    if !matches!(s.as_bytes().first(), Some(b'a'..=b'z')) {
+        return false;
+    }
     matches!(
         s,
         "as" | "break"
