@@ -446,7 +446,8 @@ struct Cached {
 
 static CACHE: Mutex<BTreeMap<PathBuf, Cached>> = Mutex::new(BTreeMap::new());
 
-/// The declared ids of a manifest, parsed once per (canonical path, modification time, size).
+/// A manifest's model and declared ids for the id macros, parsed once per (canonical path,
+/// modification time, size).
 fn declared(path: &Path) -> Result<Arc<Ids>, String> {
     let canonical = std::fs::canonicalize(path)
         .map_err(|e| format!("ORB004: cannot read manifest `{}`: {e}", path.display()))?;
