@@ -273,6 +273,19 @@ fn push_lit(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// Ends the first line of an id's doc written as literal content (`, inserted in a reserved
+/// slot` when it is, then `).`) and adds the manifest's `doc` as a paragraph of its own.
+fn close_first_line(d: &mut String, inserted: bool, doc: Option<&str>) {
+    if inserted {
+        d.push_str(", inserted in a reserved slot");
+    }
+    d.push_str(").\\n\\n");
+    if let Some(x) = doc {
+        push_lit_body(d, x);
+        d.push_str("\\n\\n");
+    }
+}
+
 /// Appends what [`push_lit`] writes between the quotes: a literal's content can be written in
 /// pieces, each escaped on its own, without building the whole text first.
 fn push_lit_body(out: &mut String, text: &str) {
@@ -1884,14 +1897,7 @@ fn resources(s: &Sound<'_>) -> TokenStream {
                 push_lit_body(d, &r.name);
                 d.push_str("** (");
                 d.push_str(r.kind.describe());
-                if r.inserted {
-                    d.push_str(", inserted in a reserved slot");
-                }
-                d.push_str(").\\n\\n");
-                if let Some(x) = &r.doc {
-                    push_lit_body(d, x);
-                    d.push_str("\\n\\n");
-                }
+                close_first_line(d, r.inserted, r.doc.as_deref());
                 d.push_str("- Component: [`");
                 d.push_str(&comp_variant(comp));
                 d.push_str("`] (");
@@ -2098,14 +2104,7 @@ fn processes(s: &Sound<'_>) -> TokenStream {
                 d.push_str(leg);
                 d.push_str("`] (execution order ");
                 push_int(d, u64::from(p.pid.order));
-                if p.inserted {
-                    d.push_str(", inserted in a reserved slot");
-                }
-                d.push_str(").\\n\\n");
-                if let Some(x) = &p.doc {
-                    push_lit_body(d, x);
-                    d.push_str("\\n\\n");
-                }
+                close_first_line(d, p.inserted, p.doc.as_deref());
                 d.push_str("- From [`");
                 d.push_str(from);
                 d.push_str("`] to [`");
