@@ -9,9 +9,6 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use toml::de::{DeTable, DeValue};
-use toml::Spanned;
-
 use crate::diag::{Code, Diagnostic, LineIndex};
 use crate::id::{
     self, ComponentId, Endpoint, FlowId, IdError, Mid, Pid, ResourceKind, Rid,
@@ -19,6 +16,7 @@ use crate::id::{
 };
 use crate::model::*;
 use crate::suggest;
+use crate::tree::{self, Ref, Table, Value};
 
 /// The result of checking a manifest: the (possibly partial) model and every violation.
 #[derive(Debug, Clone)]
@@ -95,14 +93,14 @@ pub fn check(source: &str) -> Checked {
         manifest: Manifest::default(),
         declared: HashSet::default(),
     };
-    let (root, errors) = DeTable::parse_recoverable(source);
+    let (tree, errors) = tree::parse(source);
     let mut fatal = false;
     // A table declared twice re-opens it: TOML then also calls each of its keys a duplicate.
     // Report the table once, with where it was first declared, and not its keys.
     let mut dup_headers: Vec<usize> = Vec::new();
     for e in errors {
-        let span = e.span().unwrap_or(0..0);
-        let msg = e.message().to_string();
+        let span = e.span.unwrap_or(0..0);
+        let msg = e.message;
         if msg.starts_with("duplicate key") {
             let (line_start, line) = line_at(source, span.start);
             let header = line.trim_start().starts_with('[');
@@ -141,7 +139,7 @@ pub fn check(source: &str) -> Checked {
         }
     }
     if !fatal {
-        cx.document(root.get_ref());
+        cx.document(tree.root());
     }
     let mut diagnostics = cx.diags;
     if !diagnostics.is_empty() {
@@ -250,8 +248,6 @@ pub fn find_manifest(start: &Path) -> Option<PathBuf> {
 
 // ---------------------------------------------------------------------------------------------
 
-type Val<'i> = Spanned<DeValue<'i>>;
-
 /// A flow's index in the model and its listed components with their spans.
 type FlowList = (usize, Vec<(ComponentId, Range<usize>)>);
 
@@ -264,26 +260,23 @@ struct Cx {
 }
 
 /// One entry of a table: its key, the key's span and its value.
-type Entry<'a, 'i> = (&'a str, Range<usize>, &'a Val<'i>);
+type Entry<'a, 'i> = tree::Entry<'a, 'i>;
 
 /// A table's entries with their key spans. Looked up by key without copying; copied and
 /// sorted only where document order matters ([`Entries::in_order`]).
 struct Entries<'a, 'i> {
-    table: &'a DeTable<'i>,
+    table: Table<'a, 'i>,
     span: Range<usize>,
 }
 
 impl<'a, 'i> Entries<'a, 'i> {
     fn get(&self, key: &str) -> Option<Entry<'a, 'i>> {
-        let (k, v) = self.table.get_key_value(key)?;
-        Some((k.get_ref().as_ref(), k.span(), v))
+        self.table.get(key)
     }
 
     /// The entries in key order.
     fn iter(&self) -> impl Iterator<Item = Entry<'a, 'i>> + 'a {
-        self.table
-            .iter()
-            .map(|(k, v)| (k.get_ref().as_ref(), k.span(), v))
+        self.table.iter()
     }
 
     /// The entries in the order the document declares them.
@@ -302,19 +295,19 @@ impl<'a, 'i> Entries<'a, 'i> {
     }
 }
 
-fn entries<'a, 'i>(table: &'a DeTable<'i>, span: Range<usize>) -> Entries<'a, 'i> {
+fn entries<'a, 'i>(table: Table<'a, 'i>, span: Range<usize>) -> Entries<'a, 'i> {
     Entries { table, span }
 }
 
-fn type_name(v: &DeValue<'_>) -> &'static str {
+fn type_name(v: &Ref<'_, '_>) -> &'static str {
     match v {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) => "an integer",
-        DeValue::Float(_) => "a float",
-        DeValue::Boolean(_) => "a boolean",
-        DeValue::Datetime(_) => "a date-time",
-        DeValue::Array(_) => "an array",
-        DeValue::Table(_) => "a table",
+        Ref::String(_) => "a string",
+        Ref::Integer(_) => "an integer",
+        Ref::Float => "a float",
+        Ref::Boolean(_) => "a boolean",
+        Ref::Datetime => "a date-time",
+        Ref::Array(_) => "an array",
+        Ref::Table(_) => "a table",
     }
 }
 
@@ -419,11 +412,11 @@ impl Cx {
         );
     }
 
-    fn wrong_type(&mut self, v: &Val<'_>, key: &str, want: &str) {
+    fn wrong_type(&mut self, v: Value<'_, '_>, key: &str, want: &str) {
         self.push(Diagnostic::new(
             Code::Orb003,
             v.span(),
-            format!("`{key}` must be {want}, not {}", type_name(v.get_ref())),
+            format!("`{key}` must be {want}, not {}", type_name(&v.get())),
         ));
     }
 
@@ -431,16 +424,16 @@ impl Cx {
     /// `what` is formatted only when reporting, so callers pass `format_args!`.
     fn table<'a, 'i>(
         &mut self,
-        v: &'a Val<'i>,
+        v: Value<'a, 'i>,
         what: impl fmt::Display,
     ) -> Option<Entries<'a, 'i>> {
-        match v.get_ref() {
-            DeValue::Table(t) => Some(entries(t, v.span())),
+        match v.get() {
+            Ref::Table(t) => Some(entries(t, v.span())),
             other => {
                 self.push(Diagnostic::new(
                     Code::Orb003,
                     v.span(),
-                    format!("{what} must be a table, not {}", type_name(other)),
+                    format!("{what} must be a table, not {}", type_name(&other)),
                 ));
                 None
             }
@@ -449,8 +442,8 @@ impl Cx {
 
     fn opt_str(&mut self, e: &Entries<'_, '_>, key: &str) -> Option<(String, Range<usize>)> {
         let (_, _, v) = e.get(key)?;
-        match v.get_ref() {
-            DeValue::String(s) => Some((s.to_string(), v.span())),
+        match v.get() {
+            Ref::String(s) => Some((s.to_string(), v.span())),
             _ => {
                 self.wrong_type(v, key, "a string");
                 None
@@ -476,8 +469,8 @@ impl Cx {
         let Some((_, _, v)) = e.get(key) else {
             return false;
         };
-        match v.get_ref() {
-            DeValue::Boolean(b) => *b,
+        match v.get() {
+            Ref::Boolean(b) => b,
             _ => {
                 self.wrong_type(v, key, "`true` or `false`");
                 false
@@ -503,21 +496,21 @@ impl Cx {
         f: impl Fn(&str, Range<usize>) -> T,
     ) -> Option<Vec<T>> {
         let (_, _, v) = e.get(key)?;
-        let DeValue::Array(items) = v.get_ref() else {
+        let Ref::Array(items) = v.get() else {
             self.wrong_type(v, key, "an array of strings");
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items.iter() {
-            match item.get_ref() {
-                DeValue::String(s) => out.push(f(s, item.span())),
+            match item.get() {
+                Ref::String(s) => out.push(f(s, item.span())),
                 _ => self.wrong_type(item, key, "an array of strings"),
             }
         }
         Some(out)
     }
 
-    fn document(&mut self, root: &DeTable<'_>) {
+    fn document(&mut self, root: Table<'_, '_>) {
         let top = entries(root, 0..0);
         self.known_keys(&top, keys::ROOT, "the manifest");
         let section = |name: &str| top.get(name).map(|(_, s, v)| (s, v));
@@ -573,7 +566,7 @@ impl Cx {
         self.constant_clashes();
     }
 
-    fn orbit(&mut self, v: &Val<'_>) -> HashMap<Endpoint, Range<usize>> {
+    fn orbit(&mut self, v: Value<'_, '_>) -> HashMap<Endpoint, Range<usize>> {
         let mut retired = HashMap::default();
         let Some(e) = self.table(v, "`[orbit]`") else {
             return retired;
@@ -642,7 +635,7 @@ impl Cx {
         retired
     }
 
-    fn environments(&mut self, v: &Val<'_>) {
+    fn environments(&mut self, v: Value<'_, '_>) {
         let Some(all) = self.table(v, "`[environment]`") else {
             return;
         };
@@ -687,7 +680,7 @@ impl Cx {
         self.manifest.environments.sort_by_key(|e| e.span.start);
     }
 
-    fn regions(&mut self, v: &Val<'_>) {
+    fn regions(&mut self, v: Value<'_, '_>) {
         let Some(all) = self.table(v, "`[region]`") else {
             return;
         };
@@ -713,13 +706,14 @@ impl Cx {
                 );
                 continue;
             };
-            let pair = match cv.get_ref() {
-                DeValue::Array(a) if a.len() == 2 => {
-                    let n = |x: &Val<'_>| match x.get_ref() {
-                        DeValue::Integer(i) => i.to_string().parse::<i64>().ok(),
+            let pair = match cv.get() {
+                Ref::Array(a) if a.len() == 2 => {
+                    let n = |x: Value<'_, '_>| match x.get() {
+                        Ref::Integer(i) => i,
                         _ => None,
                     };
-                    match (n(&a[0]), n(&a[1])) {
+                    let mut it = a.iter();
+                    match (it.next().and_then(n), it.next().and_then(n)) {
                         (Some(lo), Some(hi)) => Some((lo, hi)),
                         _ => None,
                     }
@@ -805,7 +799,7 @@ impl Cx {
     }
 
     /// Parses flows; returns each flow's component list (checked later against components).
-    fn flows(&mut self, v: &Val<'_>) -> Vec<FlowList> {
+    fn flows(&mut self, v: Value<'_, '_>) -> Vec<FlowList> {
         let mut lists = Vec::new();
         let Some(all) = self.table(v, "`[flow]`") else {
             return lists;
@@ -918,7 +912,7 @@ impl Cx {
         lists
     }
 
-    fn components(&mut self, v: &Val<'_>) {
+    fn components(&mut self, v: Value<'_, '_>) {
         let Some(all) = self.table(v, "`[component]`") else {
             return;
         };
@@ -1059,7 +1053,7 @@ impl Cx {
         self.diags.extend(unlisted);
     }
 
-    fn microservices(&mut self, v: &Val<'_>, retired: &HashMap<Endpoint, Range<usize>>) {
+    fn microservices(&mut self, v: Value<'_, '_>, retired: &HashMap<Endpoint, Range<usize>>) {
         let Some(all) = self.table(v, "`[microservice]`") else {
             return;
         };
@@ -1184,7 +1178,7 @@ impl Cx {
         self.manifest.microservices = out;
     }
 
-    fn resources(&mut self, v: &Val<'_>, retired: &HashMap<Endpoint, Range<usize>>) {
+    fn resources(&mut self, v: Value<'_, '_>, retired: &HashMap<Endpoint, Range<usize>>) {
         let Some(all) = self.table(v, "`[resource]`") else {
             return;
         };
@@ -1469,7 +1463,7 @@ impl Cx {
         (mids, rids)
     }
 
-    fn legs(&mut self, v: &Val<'_>) {
+    fn legs(&mut self, v: Value<'_, '_>) {
         let Some(all) = self.table(v, "`[leg]`") else {
             return;
         };
@@ -1536,8 +1530,8 @@ impl Cx {
                     &what,
                     "[{ pid = \"c8fms03-c20bre06-e05\" }]",
                 ),
-                Some((_, _, pv)) => match pv.get_ref() {
-                    DeValue::Array(items) if items.is_empty() => self.push(
+                Some((_, _, pv)) => match pv.get() {
+                    Ref::Array(items) if items.is_empty() => self.push(
                         Diagnostic::new(
                             Code::Orb507,
                             pv.span(),
@@ -1547,7 +1541,7 @@ impl Cx {
                             "list its process steps: `parts = [{ pid = \"<start>-<end>-e05\" }]`",
                         ),
                     ),
-                    DeValue::Array(items) => {
+                    Ref::Array(items) => {
                         let mut last: Option<(u16, Range<usize>)> = None;
                         for item in items.iter() {
                             let Some(pe) = self.table(item, format_args!("a part of leg `{key}`"))
@@ -1686,7 +1680,7 @@ impl Cx {
         self.manifest.legs = out;
     }
 
-    fn events(&mut self, v: &Val<'_>) {
+    fn events(&mut self, v: Value<'_, '_>) {
         let Some(all) = self.table(v, "`[event]`") else {
             return;
         };

@@ -60,6 +60,8 @@ pub mod suggest;
 #[cfg(feature = "manifest")]
 #[doc(hidden)]
 pub mod synth;
+#[cfg(feature = "manifest")]
+mod tree;
 
 #[cfg(feature = "manifest")]
 pub use check::{check, check_file, find_manifest, keys, next_multiple, Checked, MAX_IDENTIFIER};
