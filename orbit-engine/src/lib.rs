@@ -68,3 +68,12 @@ pub use check::{check, check_file, find_manifest, keys, next_multiple, Checked, 
 pub use diag::{Code, Diagnostic, LineIndex};
 #[cfg(feature = "manifest")]
 pub use model::Manifest;
+
+/// Reads TOML as [`check`] does and returns how many values (tables included) and errors it
+/// found: for the benchmarks, which compare the engine's reader with `toml`'s.
+#[cfg(feature = "manifest")]
+#[doc(hidden)]
+pub fn read_toml(src: &str) -> (usize, usize) {
+    let (tree, errors) = tree::parse(src);
+    (tree.len(), errors.len())
+}

@@ -47,25 +47,42 @@ pub(crate) struct TomlError {
 
 /// A parsed document: the root table is node 0.
 pub(crate) struct Tree<'i> {
-    nodes: Vec<Node<'i>>,
+    src: &'i str,
+    nodes: Vec<Node>,
+    /// Keys and strings with escapes, decoded.
+    owned: Vec<Box<str>>,
     /// Children of large tables by (table, hash of key).
     index: HashMap<(u32, u64), u32>,
     /// The rare second key with the same (table, hash).
     collisions: Vec<(u32, u64, u32)>,
 }
 
-struct Node<'i> {
-    key: Cow<'i, str>,
+/// A key's or string's text: a slice of the source (most are), or an index into
+/// [`Tree::owned`] when `len` is [`NONE`].
+#[derive(Clone, Copy)]
+struct Text {
+    at: u32,
+    len: u32,
+}
+
+impl Text {
+    const EMPTY: Text = Text { at: 0, len: 0 };
+}
+
+/// 44 bytes: a large manifest holds a value per 18 bytes of text.
+struct Node {
+    key: Text,
     key_span: [u32; 2],
     span: [u32; 2],
     /// The next entry of the same table or element of the same array.
     next: u32,
-    kind: Kind<'i>,
+    kind: Kind,
 }
 
-enum Kind<'i> {
-    Str(Cow<'i, str>),
-    Int(Option<i64>),
+enum Kind {
+    Str(Text),
+    /// The value's halves (so a node is 4-aligned), or `None` when it does not fit an `i64`.
+    Int(Option<[u32; 2]>),
     Float,
     Bool(bool),
     Datetime,
@@ -110,7 +127,7 @@ fn key_hash(key: &str) -> u64 {
     h.finish()
 }
 
-fn type_str(kind: &Kind<'_>) -> &'static str {
+fn type_str(kind: &Kind) -> &'static str {
     match kind {
         Kind::Str(_) => "string",
         Kind::Int(_) => "integer",
@@ -163,6 +180,11 @@ pub(crate) struct Array<'t, 'i> {
 pub(crate) type Entry<'t, 'i> = (&'t str, Range<usize>, Value<'t, 'i>);
 
 impl<'i> Tree<'i> {
+    /// How many values the document holds, tables and the root included.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// The document's top-level table.
     pub(crate) fn root(&self) -> Table<'_, 'i> {
         match &self.nodes[0].kind {
@@ -186,17 +208,53 @@ impl<'i> Tree<'i> {
         if list.len >= INDEX_AT {
             let h = key_hash(key);
             let &at = self.index.get(&(table, h))?;
-            if self.nodes[at as usize].key == key {
+            if self.key_is(at, key) {
                 return Some(at);
             }
             return self
                 .collisions
                 .iter()
-                .find(|&&(t, hh, n)| t == table && hh == h && self.nodes[n as usize].key == key)
+                .find(|&&(t, hh, n)| t == table && hh == h && self.key_is(n, key))
                 .map(|&(_, _, n)| n);
         }
-        self.children(list)
-            .find(|&n| self.nodes[n as usize].key == key)
+        self.children(list).find(|&n| self.key_is(n, key))
+    }
+
+    /// Whether node `n`'s key is `key` (lengths first: most keys differ in length or early).
+    #[inline]
+    fn key_is(&self, n: u32, key: &str) -> bool {
+        let t = self.nodes[n as usize].key;
+        if t.len == NONE {
+            return self.owned.get(t.at as usize).is_some_and(|s| **s == *key);
+        }
+        let at = t.at as usize;
+        t.len as usize == key.len()
+            && self.src.as_bytes().get(at..at + key.len()) == Some(key.as_bytes())
+    }
+
+    fn text(&self, t: Text) -> &str {
+        if t.len == NONE {
+            return self.owned.get(t.at as usize).map_or("", |s| s);
+        }
+        let (at, len) = (t.at as usize, t.len as usize);
+        self.src.get(at..at + len).unwrap_or("")
+    }
+
+    /// Where a decoded text lies in the source, or a copy kept aside.
+    fn keep(&mut self, text: Cow<'_, str>) -> Text {
+        if let Cow::Borrowed(s) = &text {
+            // A decoded key or string without escapes is a slice of the source: note where.
+            let at = (s.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+            if at <= self.src.len() && s.len() <= self.src.len() - at {
+                return Text {
+                    at: at as u32,
+                    len: s.len() as u32,
+                };
+            }
+        }
+        let at = self.owned.len() as u32;
+        self.owned.push(text.into_owned().into_boxed_str());
+        Text { at, len: NONE }
     }
 }
 
@@ -227,8 +285,10 @@ impl<'t, 'i> Value<'t, 'i> {
     pub(crate) fn get(&self) -> Ref<'t, 'i> {
         let tree = self.tree;
         match &tree.nodes[self.ix as usize].kind {
-            Kind::Str(s) => Ref::String(s),
-            Kind::Int(i) => Ref::Integer(*i),
+            Kind::Str(s) => Ref::String(tree.text(*s)),
+            Kind::Int(i) => {
+                Ref::Integer(i.map(|[hi, lo]| (u64::from(hi) << 32 | u64::from(lo)) as i64))
+            }
             Kind::Float => Ref::Float,
             Kind::Bool(b) => Ref::Boolean(*b),
             Kind::Datetime => Ref::Datetime,
@@ -246,7 +306,7 @@ impl<'t, 'i> Table<'t, 'i> {
     fn entry(&self, n: u32) -> Entry<'t, 'i> {
         let node = &self.tree.nodes[n as usize];
         (
-            &node.key,
+            self.tree.text(node.key),
             range(node.key_span),
             Value {
                 tree: self.tree,
@@ -408,7 +468,7 @@ struct Builder<'i> {
     src: &'i str,
     tree: Tree<'i>,
     /// The key being read: a dotted key's parts, or a header's path.
-    keys: Vec<(Cow<'i, str>, Span)>,
+    keys: Vec<(Text, Span)>,
     /// Inside `[` or `[[`.
     header: Option<Header>,
     /// The table key-values outside brackets go into.
@@ -420,7 +480,7 @@ struct Builder<'i> {
 impl<'i> Builder<'i> {
     fn new(src: &'i str) -> Self {
         let root = Node {
-            key: Cow::Borrowed(""),
+            key: Text::EMPTY,
             key_span: [0, 0],
             span: [0, 0],
             next: NONE,
@@ -429,10 +489,16 @@ impl<'i> Builder<'i> {
                 flags: 0,
             },
         };
+        // About one value per 16 bytes of manifest (M and L: one per 18), so the node vector is
+        // rarely copied to grow; pages reserved and never written cost nothing.
+        let mut nodes = Vec::with_capacity(src.len() / 16 + 1);
+        nodes.push(root);
         Builder {
             src,
             tree: Tree {
-                nodes: vec![root],
+                src,
+                nodes,
+                owned: Vec::new(),
                 index: HashMap::default(),
                 collisions: Vec::new(),
             },
@@ -448,7 +514,7 @@ impl<'i> Builder<'i> {
         Raw::new_unchecked(text, encoding, span)
     }
 
-    fn push_node(&mut self, key: Cow<'i, str>, key_span: Span, span: Span, kind: Kind<'i>) -> u32 {
+    fn push_node(&mut self, key: Text, key_span: Span, span: Span, kind: Kind) -> u32 {
         let ix = self.tree.nodes.len() as u32;
         self.tree.nodes.push(Node {
             key,
@@ -460,7 +526,7 @@ impl<'i> Builder<'i> {
         ix
     }
 
-    fn new_table(&mut self, key: Cow<'i, str>, key_span: Span, span: Span, flags: u8) -> u32 {
+    fn new_table(&mut self, key: Text, key_span: Span, span: Span, flags: u8) -> u32 {
         let kind = Kind::Table {
             list: List::EMPTY,
             flags,
@@ -527,7 +593,7 @@ impl<'i> Builder<'i> {
     }
 
     fn index_key(&mut self, table: u32, n: u32) {
-        let h = key_hash(&self.tree.nodes[n as usize].key);
+        let h = key_hash(self.tree.text(self.tree.nodes[n as usize].key));
         if let Some(&other) = self.tree.index.get(&(table, h)) {
             if other != n {
                 self.tree.collisions.push((table, h, n));
@@ -560,16 +626,16 @@ impl<'i> Builder<'i> {
     fn descend(
         &mut self,
         mut table: u32,
-        path: &[(Cow<'i, str>, Span)],
+        path: &[(Text, Span)],
         dotted: bool,
         inline: bool,
         errors: &mut dyn ErrorSink,
     ) -> Option<u32> {
         for (key, span) in path {
-            let Some(n) = self.find(table, key) else {
+            let Some(n) = self.find(table, self.tree.text(*key)) else {
                 let flags =
                     IMPLICIT | if dotted { DOTTED } else { 0 } | if inline { INLINE } else { 0 };
-                let t = self.new_table(key.clone(), *span, *span, flags);
+                let t = self.new_table(*key, *span, *span, flags);
                 self.link(table, t);
                 table = t;
                 continue;
@@ -633,9 +699,9 @@ impl<'i> Builder<'i> {
     /// its path is deeper than `toml` allows (reported).
     #[allow(clippy::type_complexity)]
     fn split_key<'k>(
-        keys: &'k [(Cow<'i, str>, Span)],
+        keys: &'k [(Text, Span)],
         errors: &mut dyn ErrorSink,
-    ) -> Option<(&'k [(Cow<'i, str>, Span)], &'k (Cow<'i, str>, Span))> {
+    ) -> Option<(&'k [(Text, Span)], &'k (Text, Span))> {
         let (key, path) = keys.split_last()?;
         if path.len() as u32 >= LIMIT {
             errors.report_error(ParseError::new("recursion limit"));
@@ -646,18 +712,18 @@ impl<'i> Builder<'i> {
 
     /// Gives back the key buffer [`Builder::place`] and headers borrow, emptied (its
     /// allocation is reused for the next key).
-    fn recycle(&mut self, mut keys: Vec<(Cow<'i, str>, Span)>) {
+    fn recycle(&mut self, mut keys: Vec<(Text, Span)>) {
         keys.clear();
         self.keys = keys;
     }
 
     /// Puts a new value where the parser is: into the innermost open array, or under the key
     /// just read in the innermost inline table or the current table.
-    fn place(&mut self, kind: Kind<'i>, span: Span, errors: &mut dyn ErrorSink) -> u32 {
+    fn place(&mut self, kind: Kind, span: Span, errors: &mut dyn ErrorSink) -> u32 {
         if let Some(&top) = self.open.last() {
             if matches!(self.tree.nodes[top as usize].kind, Kind::Array { .. }) {
                 self.keys.clear();
-                let n = self.push_node(Cow::Borrowed(""), span.before(), span, kind);
+                let n = self.push_node(Text::EMPTY, span.before(), span, kind);
                 self.link(top, n);
                 return n;
             }
@@ -670,17 +736,16 @@ impl<'i> Builder<'i> {
 
     fn place_keyed(
         &mut self,
-        keys: &[(Cow<'i, str>, Span)],
-        kind: Kind<'i>,
+        keys: &[(Text, Span)],
+        kind: Kind,
         span: Span,
         errors: &mut dyn ErrorSink,
     ) -> u32 {
-        let Some((path, (key, key_span))) = Self::split_key(keys, errors) else {
+        let Some((path, &(key, key_span))) = Self::split_key(keys, errors) else {
             // No key: the parser has reported it. Keep the value out of the tree.
-            return self.push_node(Cow::Borrowed(""), span.before(), span, kind);
+            return self.push_node(Text::EMPTY, span.before(), span, kind);
         };
-        let key_span = *key_span;
-        let n = self.push_node(key.clone(), key_span, span, kind);
+        let n = self.push_node(key, key_span, span, kind);
         let inline = self.open.last().copied();
         let dotted = !path.is_empty();
         let parent = match inline {
@@ -700,8 +765,7 @@ impl<'i> Builder<'i> {
             Self::error(errors, "duplicate key", key_span);
             return n;
         }
-        let key = &self.tree.nodes[n as usize].key;
-        match self.find(parent, key) {
+        match self.find(parent, self.tree.text(key)) {
             Some(old) => {
                 let old_span = self.tree.nodes[old as usize].key_span;
                 Self::error_in(errors, "duplicate key", key_span, old_span);
@@ -725,10 +789,10 @@ impl<'i> Builder<'i> {
         self.table = match Self::split_key(&keys, errors) {
             Some((path, key)) => self
                 .header_table(header.array, span, path, key, errors)
-                .unwrap_or_else(|| self.new_table(Cow::Borrowed(""), span, span, 0)),
+                .unwrap_or_else(|| self.new_table(Text::EMPTY, span, span, 0)),
             // Nowhere to go: key-values up to the next header are read into a table outside
             // the tree.
-            None => self.new_table(Cow::Borrowed(""), span, span, 0),
+            None => self.new_table(Text::EMPTY, span, span, 0),
         };
         self.recycle(keys);
     }
@@ -738,13 +802,12 @@ impl<'i> Builder<'i> {
         &mut self,
         array: bool,
         span: Span,
-        path: &[(Cow<'i, str>, Span)],
-        (key, key_span): &(Cow<'i, str>, Span),
+        path: &[(Text, Span)],
+        &(key, key_span): &(Text, Span),
         errors: &mut dyn ErrorSink,
     ) -> Option<u32> {
-        let key_span = *key_span;
         let parent = self.descend(0, path, false, false, errors)?;
-        let old = self.find(parent, key);
+        let old = self.find(parent, self.tree.text(key));
         if array {
             let array = match old {
                 None => {
@@ -752,7 +815,7 @@ impl<'i> Builder<'i> {
                         list: List::EMPTY,
                         tables: true,
                     };
-                    let a = self.push_node(key.clone(), key_span, span, kind);
+                    let a = self.push_node(key, key_span, span, kind);
                     self.link(parent, a);
                     a
                 }
@@ -765,12 +828,12 @@ impl<'i> Builder<'i> {
                     }
                 },
             };
-            let t = self.new_table(Cow::Borrowed(""), span, span, 0);
+            let t = self.new_table(Text::EMPTY, span, span, 0);
             self.link(array, t);
             return Some(t);
         }
         let Some(t) = old else {
-            let t = self.new_table(key.clone(), key_span, span, 0);
+            let t = self.new_table(key, key_span, span, 0);
             self.link(parent, t);
             return Some(t);
         };
@@ -811,18 +874,21 @@ impl<'i> Builder<'i> {
     }
 
     fn scalar_kind(
-        &self,
+        &mut self,
         span: Span,
         encoding: Option<Encoding>,
         errors: &mut dyn ErrorSink,
-    ) -> Kind<'i> {
+    ) -> Kind {
         let raw = self.raw(span, encoding);
         let mut text: Cow<'i, str> = Cow::Borrowed("");
         match raw.decode_scalar(&mut text, errors) {
-            ScalarKind::String => Kind::Str(text),
+            ScalarKind::String => Kind::Str(self.tree.keep(text)),
             ScalarKind::Boolean(b) => Kind::Bool(b),
             ScalarKind::Float => Kind::Float,
-            ScalarKind::Integer(radix) => Kind::Int(i64::from_str_radix(&text, radix.value()).ok()),
+            ScalarKind::Integer(radix) => {
+                let value = i64::from_str_radix(&text, radix.value()).ok();
+                Kind::Int(value.map(|v| [(v as u64 >> 32) as u32, v as u32]))
+            }
             ScalarKind::DateTime => {
                 if let Err(e) = text.parse::<toml_datetime::Datetime>() {
                     errors.report_error(ParseError::new(e.to_string()).with_unexpected(span));
@@ -894,6 +960,7 @@ impl EventReceiver for Builder<'_> {
         let raw = self.raw(span, encoding);
         let mut key: Cow<'_, str> = Cow::Borrowed("");
         raw.decode_key(&mut key, errors);
+        let key = self.tree.keep(key);
         self.keys.push((key, span));
     }
 
@@ -1046,6 +1113,11 @@ mod tests {
     }
 
     #[test]
+    fn a_node_is_small() {
+        assert_eq!(std::mem::size_of::<Node>(), 44);
+    }
+
+    #[test]
     fn the_projects_manifest_reads_as_toml_reads_it() {
         let src = include_str!("../../orbit.toml");
         compare(src).unwrap();
@@ -1079,6 +1151,7 @@ mod tests {
             "a = {b.c = 1, b = 2}\n",
             "x = 0x1F\ny = -0o17\nz = 0b101\nw = 9223372036854775808\n",
             "d = 1979-13-45\n",
+            "n = -5\nm = -9223372036854775808\nk = 9223372036854775807\nj = 1_000\n",
             "\"a.b\" = 1\n'c' = 2\n\"\\u0041\" = 3\n",
             "a = [\n  1,\n  [2, {x = 3}],\n]\n",
             "[a]\n[b]\n[a]\n",
