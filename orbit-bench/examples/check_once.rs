@@ -1,7 +1,11 @@
-//! One `orbit_engine::check` (or one TOML parse, the floor) of a manifest size, for counting
-//! instructions, which a shared machine does not disturb:
+//! One `orbit_engine::check` of a manifest size (or one read of its TOML), for counting
+//! instructions, which a shared machine does not disturb, and peak memory:
 //!
 //! `valgrind --tool=callgrind --toggle-collect=check_once::run target/release/examples/check_once l check`
+//!
+//! The second argument picks the work: `check` (the default), `read` (the engine's TOML reader
+//! alone), `parse` (`toml`'s `DeTable`, what the engine used before its own reader) or `none`
+//! (only write the manifest: the process's own baseline for `/usr/bin/time -v`).
 
 use std::process::ExitCode;
 
@@ -14,6 +18,11 @@ fn run(text: &str, what: &str) -> usize {
             let (table, errors) = toml::de::DeTable::parse_recoverable(text);
             errors.len() + table.get_ref().len()
         }
+        "read" => {
+            let (values, errors) = orbit_engine::read_toml(text);
+            values + errors
+        }
+        "none" => text.len(),
         _ => orbit_engine::check(text).diagnostics.len(),
     }
 }
