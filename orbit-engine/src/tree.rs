@@ -894,15 +894,28 @@ impl<'i> Builder<'i> {
     }
 }
 
-impl EventReceiver for Builder<'_> {
-    fn std_table_open(&mut self, span: Span, errors: &mut dyn ErrorSink) {
+impl Builder<'_> {
+    /// A header's `[` or `[[`: whatever was open (an unclosed header, array or inline table,
+    /// all reported by the parser) ends here.
+    fn start_header(&mut self, open: Span, array: bool, errors: &mut dyn ErrorSink) {
         self.end_header_at(None, errors);
         self.open.clear();
         self.keys.clear();
-        self.header = Some(Header {
-            open: span,
-            array: false,
-        });
+        self.header = Some(Header { open, array });
+    }
+
+    /// An array's `[` or an inline table's `{`: placed like any value, then filled until its
+    /// close.
+    fn open_value(&mut self, kind: Kind, span: Span, errors: &mut dyn ErrorSink) -> bool {
+        let n = self.place(kind, span, errors);
+        self.open.push(n);
+        true
+    }
+}
+
+impl EventReceiver for Builder<'_> {
+    fn std_table_open(&mut self, span: Span, errors: &mut dyn ErrorSink) {
+        self.start_header(span, false, errors);
     }
 
     fn std_table_close(&mut self, span: Span, errors: &mut dyn ErrorSink) {
@@ -910,13 +923,7 @@ impl EventReceiver for Builder<'_> {
     }
 
     fn array_table_open(&mut self, span: Span, errors: &mut dyn ErrorSink) {
-        self.end_header_at(None, errors);
-        self.open.clear();
-        self.keys.clear();
-        self.header = Some(Header {
-            open: span,
-            array: true,
-        });
+        self.start_header(span, true, errors);
     }
 
     fn array_table_close(&mut self, span: Span, errors: &mut dyn ErrorSink) {
@@ -928,9 +935,7 @@ impl EventReceiver for Builder<'_> {
             list: List::EMPTY,
             flags: INLINE,
         };
-        let n = self.place(kind, span, errors);
-        self.open.push(n);
-        true
+        self.open_value(kind, span, errors)
     }
 
     fn inline_table_close(&mut self, span: Span, _errors: &mut dyn ErrorSink) {
@@ -942,9 +947,7 @@ impl EventReceiver for Builder<'_> {
             list: List::EMPTY,
             tables: false,
         };
-        let n = self.place(kind, span, errors);
-        self.open.push(n);
-        true
+        self.open_value(kind, span, errors)
     }
 
     fn array_close(&mut self, span: Span, _errors: &mut dyn ErrorSink) {
