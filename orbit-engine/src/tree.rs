@@ -1237,5 +1237,16 @@ mod tests {
             let _ = parse_in_chunks(&src, 1);
             let _ = parse(&src);
         }
+
+        /// TOML's own punctuation in any order: every recovery path of the parser, and the
+        /// same verdict as `toml`'s, wherever the text is cut.
+        #[test]
+        fn never_panics_on_toml_punctuation(src in "[\\[\\]{}=,.\"'ab1 \n#]{0,120}") {
+            let (_, whole) = parse_in_chunks(&src, usize::MAX);
+            let (_, pieces) = parse_in_chunks(&src, 1);
+            prop_assert_eq!(whole.is_empty(), pieces.is_empty());
+            let (_, theirs) = DeTable::parse_recoverable(&src);
+            prop_assert_eq!(whole.is_empty(), theirs.is_empty(), "verdict on {:?}", src);
+        }
     }
 }
