@@ -97,7 +97,7 @@ pub fn check(source: &str) -> Checked {
     let mut fatal = false;
     // A table declared twice re-opens it: TOML then also calls each of its keys a duplicate.
     // Report the table once, with where it was first declared, and not its keys.
-    let mut dup_headers: Vec<usize> = Vec::new();
+    let mut dup_headers: HashSet<usize> = HashSet::default();
     for e in errors {
         let span = e.span.unwrap_or(0..0);
         let msg = e.message;
@@ -114,19 +114,18 @@ pub fn check(source: &str) -> Checked {
                 .with_label("declared again here")
                 .with_help("keep one declaration and remove or renumber the other");
             if header {
-                dup_headers.push(line_start);
-                let text = line.trim();
-                if let Some(first) = source[..line_start]
-                    .lines()
-                    .scan(0usize, |at, l| {
-                        let start = *at;
-                        *at += l.len() + 1;
-                        Some((start, l))
-                    })
-                    .find(|(_, l)| l.trim() == text)
-                {
-                    d = d.with_related(first.0..first.0 + first.1.len(), "first declared here");
-                }
+                dup_headers.insert(line_start);
+            }
+            // The reader names the first declaration's key: show its whole line for a table,
+            // the key itself for a key.
+            if let Some(first) = e.context {
+                let first = if header {
+                    let (start, line) = line_at(source, first.start);
+                    start..start + line.len()
+                } else {
+                    first
+                };
+                d = d.with_related(first, "first declared here");
             }
             cx.push(d);
         } else {

@@ -44,6 +44,9 @@ pub(crate) struct TomlError {
     pub(crate) message: String,
     /// Where, when known.
     pub(crate) span: Option<Range<usize>>,
+    /// What it clashes with, when there is such a place: for a duplicate key or table, its
+    /// first declaration's key (or the value a table header would replace).
+    pub(crate) context: Option<Range<usize>>,
 }
 
 /// A parsed document: the root table is node 0.
@@ -372,6 +375,7 @@ fn parse_in_chunks(src: &str, chunk: usize) -> (Tree<'_>, Vec<TomlError>) {
         sink.errors.push(TomlError {
             message: "the document is larger than 4 GiB".into(),
             span: None,
+            context: None,
         });
         return (b.tree, sink.errors);
     }
@@ -458,6 +462,7 @@ fn to_error(error: &ParseError) -> TomlError {
     TomlError {
         message,
         span: error.unexpected().map(|s| s.start()..s.end()),
+        context: error.context().map(|s| s.start()..s.end()),
     }
 }
 
@@ -848,7 +853,11 @@ impl<'i> Builder<'i> {
         }
         let node = &mut self.tree.nodes[t as usize];
         node.span = span32(span);
-        node.key_span = span32(key_span);
+        if implicit {
+            // Defined here. A table defined again keeps its first key, so that a third
+            // definition's error also points at the first.
+            node.key_span = span32(key_span);
+        }
         match &mut node.kind {
             Kind::Table { flags, .. } => *flags &= !(IMPLICIT | DOTTED),
             other => {
@@ -1075,6 +1084,7 @@ mod tests {
             .map(|e| TomlError {
                 message: e.message().to_string(),
                 span: e.span(),
+                context: None,
             })
             .collect();
         let their_errors = errors_of(their_errors);

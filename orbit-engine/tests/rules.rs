@@ -188,3 +188,50 @@ fn constant_clashes_are_orb005() {
         }
     }
 }
+
+/// A duplicate key or table points at its first declaration, however often it is repeated, and
+/// the keys of a table declared again are not reported one by one.
+#[test]
+fn duplicates_point_at_their_first_declaration() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orbit.toml");
+    let base = std::fs::read_to_string(&path).expect("readable");
+    let table = "[microservice.c8bms18]\nname = \"Portal Search Logic\"\nroles = [\"search\"]\n";
+    let src = base.replacen("cloud = \"aws\"\n", "cloud = \"aws\"\ncloud = \"gcp\"\n", 1)
+        + "\n"
+        + table
+        + "\n"
+        + table;
+    let checked = orbit_engine::check(&src);
+    let dups: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::Orb005)
+        .collect();
+    let first_cloud = src.find("cloud = \"aws\"").unwrap();
+    let first_table = src.find("[microservice.c8bms18]").unwrap();
+    let spans: Vec<_> = dups
+        .iter()
+        .map(|d| {
+            (
+                &src[d.span.clone()],
+                d.related.first().map(|r| r.span.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("cloud", Some(first_cloud..first_cloud + "cloud".len())),
+            (
+                "c8bms18",
+                Some(first_table..first_table + "[microservice.c8bms18]".len())
+            ),
+            (
+                "c8bms18",
+                Some(first_table..first_table + "[microservice.c8bms18]".len())
+            ),
+        ],
+        "{:#?}",
+        checked.diagnostics
+    );
+}
