@@ -16,7 +16,7 @@ use crate::id::{
 };
 use crate::model::*;
 use crate::suggest;
-use crate::tree::{self, Ref, Table, Value};
+use crate::tree::{self, Entry, Ref, Table, Value};
 
 /// The result of checking a manifest: the (possibly partial) model and every violation.
 #[derive(Debug, Clone)]
@@ -258,9 +258,6 @@ struct Cx {
     declared: HashSet<Endpoint>,
 }
 
-/// One entry of a table: its key, the key's span and its value.
-type Entry<'a, 'i> = tree::Entry<'a, 'i>;
-
 /// A table's entries with their key spans. Looked up by key without copying; copied and
 /// sorted only where document order matters ([`Entries::in_order`]).
 struct Entries<'a, 'i> {
@@ -273,12 +270,15 @@ impl<'a, 'i> Entries<'a, 'i> {
         self.table.get(key)
     }
 
-    /// The entries in key order.
+    /// The entries in the order their keys first appear (see [`Entries::in_order`] for the
+    /// order of the declarations themselves).
     fn iter(&self) -> impl Iterator<Item = Entry<'a, 'i>> + 'a {
         self.table.iter()
     }
 
-    /// The entries in the order the document declares them.
+    /// The entries in the order the document declares them: by the span of each entry's
+    /// defining key, which differs from [`Entries::iter`] for a table a header path implied
+    /// before a later header defined it.
     fn in_order(&self) -> Vec<Entry<'a, 'i>> {
         let mut items: Vec<_> = self.iter().collect();
         items.sort_by_key(|(_, s, _)| s.start);

@@ -1,6 +1,7 @@
 //! Did-you-mean: the nearest known keys and declared ids.
 
-/// Up to `max` candidates nearest to `target` by edit distance (ties in candidate order).
+/// Up to `max` candidates nearest to `target` by edit distance, within 2 of the nearest (ties
+/// in name order).
 ///
 /// Ids are always worth suggesting, however far: the help line then shows what exists.
 ///
@@ -47,6 +48,11 @@ pub fn nearest<'a>(
         }
         scored.push((d, c));
     }
+    ranked(scored, max)
+}
+
+/// The first `max` of the measured candidates within 2 of the nearest, nearest first.
+fn ranked(mut scored: Vec<(usize, &str)>, max: usize) -> Vec<String> {
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     let best = scored.first().map_or(0, |s| s.0);
     scored
@@ -135,20 +141,13 @@ mod tests {
 
     /// `nearest` as it was before it skipped candidates: every distance measured.
     fn nearest_measuring_all(target: &str, candidates: &[String], max: usize) -> Vec<String> {
-        let mut scored: Vec<(usize, &str)> = candidates
+        let scored: Vec<(usize, &str)> = candidates
             .iter()
             .map(String::as_str)
             .filter(|c| *c != target)
             .map(|c| (strsim::osa_distance(target, c), c))
             .collect();
-        scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
-        let best = scored.first().map_or(0, |s| s.0);
-        scored
-            .into_iter()
-            .take_while(|(d, _)| *d <= best + 2)
-            .take(max)
-            .map(|(_, c)| c.to_string())
-            .collect()
+        ranked(scored, max)
     }
 
     proptest! {
