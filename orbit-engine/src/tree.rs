@@ -373,7 +373,7 @@ fn parse_in_chunks(src: &str, chunk: usize) -> (Tree<'_>, Vec<TomlError>) {
     let mut sink = Sink::default();
     if u32::try_from(src.len()).map_or(true, |n| n == u32::MAX) {
         sink.errors.push(TomlError {
-            message: "the document is larger than 4 GiB".into(),
+            message: "the manifest is larger than 4 GiB, the most Orbit reads".into(),
             span: None,
             context: None,
         });
@@ -708,8 +708,10 @@ impl<'i> Builder<'i> {
         errors: &mut dyn ErrorSink,
     ) -> Option<(&'k [(Text, Span)], &'k (Text, Span))> {
         let (key, path) = keys.split_last()?;
-        if path.len() as u32 >= LIMIT {
-            errors.report_error(ParseError::new("recursion limit"));
+        if let Some((_, at)) = path.get(LIMIT as usize) {
+            // `toml` says only "recursion limit", and nowhere: say what and where.
+            let message = format!("a dotted key of more than {LIMIT} parts");
+            Self::error(errors, message, *at);
             return None;
         }
         Some((path, key))
@@ -1118,6 +1120,24 @@ mod tests {
             );
         }
         Ok(())
+    }
+
+    #[test]
+    fn a_dotted_key_too_long_is_an_error_where_it_goes_over() {
+        let key = vec!["k"; LIMIT as usize + 2].join(".");
+        let src = format!("{key} = 1\n");
+        let (_, errors) = parse(&src);
+        let over = 2 * LIMIT as usize;
+        assert_eq!(
+            errors,
+            [TomlError {
+                message: format!("a dotted key of more than {LIMIT} parts"),
+                span: Some(over..over + 1),
+                context: None,
+            }]
+        );
+        let (_, errors) = parse(&format!("{} = 1\n", vec!["k"; LIMIT as usize].join(".")));
+        assert!(errors.is_empty(), "{errors:?}");
     }
 
     #[test]
