@@ -130,11 +130,11 @@ pub fn check(source: &str) -> Checked {
             cx.push(d);
         } else {
             fatal = true;
-            cx.push(Diagnostic::new(
-                Code::Orb001,
-                span,
-                format!("not valid TOML: {msg}"),
-            ));
+            cx.push(
+                Diagnostic::new(Code::Orb001, span, format!("not valid TOML: {msg}")).with_help(
+                    "fix the TOML here; the naming rules are checked once the file parses",
+                ),
+            );
         }
     }
     if !fatal {
