@@ -6,7 +6,7 @@ use orbit_engine::render;
 use serde::Serialize;
 
 use crate::common::{self, Fail, ManifestPath, Outcome};
-use crate::Format;
+use crate::report::{self, ReportFormat as Format};
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -53,9 +53,9 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
     let at: ManifestPath = match common::locate(path.or(manifest)) {
         Ok(at) => at,
         Err(fail) => {
-            if format == Format::Json {
-                let message = fail.message.clone().unwrap_or_default();
-                common::print_json(&Report {
+            let message = fail.message.clone().unwrap_or_default();
+            match format {
+                Format::Json => common::print_json(&Report {
                     manifest: "orbit.toml",
                     ok: false,
                     diagnostics: vec![JsonDiagnostic {
@@ -66,7 +66,20 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
                         column: 1,
                         help: fail.help.as_deref(),
                     }],
-                })?;
+                })?,
+                Format::Github | Format::Sarif => {
+                    let item = report::Item {
+                        rule: "ORB004".into(),
+                        title: orbit_engine::Code::Orb004.title().into(),
+                        severity: orbit_engine::Severity::Error,
+                        message,
+                        help: fail.help.clone(),
+                        path: None,
+                        position: None,
+                    };
+                    ci(format, &[item], "orbit.toml: unreadable")?;
+                }
+                Format::Human => {}
             }
             return Err(fail);
         }
@@ -80,6 +93,13 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
                     diagnostics: vec![json(&d)],
                 })?,
                 Format::Human => out!("{}", common::unreadable(&d, &at.shown)),
+                Format::Github | Format::Sarif => {
+                    let mut items = report::diagnostics(std::slice::from_ref(&d), &at.shown);
+                    if d.span.start == 0 {
+                        items[0].position = None;
+                    }
+                    ci(format, &items, &format!("{}: unreadable", at.shown))?;
+                }
             }
             Err(Fail {
                 code: common::USAGE,
@@ -95,6 +115,19 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
                     ok,
                     diagnostics: checked.diagnostics.iter().map(json).collect(),
                 })?,
+                Format::Github | Format::Sarif => {
+                    let n = checked.diagnostics.len();
+                    let summary = if ok {
+                        format!("{}: ok — {}", at.shown, checked.manifest.summary())
+                    } else {
+                        format!("{}: failed — {n} error{}", at.shown, common::plural(n))
+                    };
+                    ci(
+                        format,
+                        &report::diagnostics(&checked.diagnostics, &at.shown),
+                        &summary,
+                    )?;
+                }
                 Format::Human if ok => {
                     outln!("{}: ok — {}", at.shown, checked.manifest.summary());
                 }
@@ -117,6 +150,26 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
             } else {
                 Err(Fail::reported())
             }
+        }
+    }
+}
+
+/// Prints findings as GitHub workflow commands (with `summary` last) or as one SARIF log.
+pub fn ci(format: Format, items: &[report::Item], summary: &str) -> Outcome {
+    match format {
+        Format::Sarif => match report::sarif(items) {
+            Ok(s) => {
+                outln!("{s}");
+                Ok(())
+            }
+            Err(e) => Err(Fail::usage(
+                format!("cannot write SARIF: {e}"),
+                "report this as a bug",
+            )),
+        },
+        _ => {
+            out!("{}", report::github(items, summary));
+            Ok(())
         }
     }
 }

@@ -14,7 +14,7 @@ use orbit_engine::lint::{self, Finding, Linter};
 use serde::Serialize;
 
 use crate::common::{self, Fail, Outcome};
-use crate::Format;
+use crate::report::{self, ReportFormat as Format};
 
 /// Arguments of `orbit lint`.
 #[derive(Debug, Args)]
@@ -172,6 +172,46 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
                 files_scanned: files,
                 findings,
             })?;
+        }
+        Format::Github | Format::Sarif => {
+            let items: Vec<report::Item> = results
+                .iter()
+                .flat_map(|(p, fs)| {
+                    fs.iter().map(move |f| report::Item {
+                        rule: format!("lint/{}", f.problem.as_str()),
+                        title: match f.problem {
+                            lint::Problem::Undeclared => {
+                                "an id or name the manifest does not declare"
+                            }
+                            lint::Problem::Malformed => "an id or name that breaks the conventions",
+                            lint::Problem::Retired => "a retired MID or RID",
+                        }
+                        .to_string(),
+                        severity: orbit_engine::Severity::Error,
+                        message: if f.suggestions.is_empty() {
+                            f.message.clone()
+                        } else {
+                            format!(
+                                "{}; did you mean {}?",
+                                f.message,
+                                common::ticked(&f.suggestions)
+                            )
+                        },
+                        help: None,
+                        path: Some(p.clone()),
+                        position: Some((f.line, f.column)),
+                    })
+                })
+                .collect();
+            let nfiles = results.len();
+            let summary = format!(
+                "{total} finding{} in {nfiles} file{} ({files} file{} scanned against {})",
+                common::plural(total),
+                common::plural(nfiles),
+                common::plural(files),
+                l.at.shown
+            );
+            crate::check::ci(a.format, &items, &summary)?;
         }
         Format::Human => {
             for (p, fs) in &results {

@@ -12,11 +12,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[macro_use]
 mod common;
 mod check;
+mod diff;
 mod explain;
 mod graph;
 mod lint;
 mod names;
 mod next;
+mod report;
 mod schema;
 
 /// Check, explain, allocate and export k8or Orbit names from `orbit.toml`.
@@ -41,8 +43,8 @@ enum Command {
         /// The manifest [default: orbit.toml found from the current directory upward]
         path: Option<PathBuf>,
         /// Output format
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = report::ReportFormat::Human)]
+        format: report::ReportFormat,
     },
     /// Decode a flow id, component id, MID, RID, PID, physical name or repository name
     Explain {
@@ -66,6 +68,9 @@ enum Command {
     },
     /// Find ids in files that the manifest does not declare or that break the conventions
     Lint(lint::LintArgs),
+    /// Compare two versions of the manifest: changes that rename or orphan what exists
+    /// (rule codes ORB801…ORB890)
+    Diff(diff::DiffArgs),
 }
 
 /// Human or JSON output.
@@ -103,6 +108,7 @@ fn main() -> ExitCode {
         Command::Graph(a) => graph::run(a, manifest),
         Command::Schema { format: _ } => schema::run(),
         Command::Lint(a) => lint::run(a, manifest),
+        Command::Diff(a) => diff::run(a, manifest),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

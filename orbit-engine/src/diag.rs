@@ -5,7 +5,8 @@ use std::ops::Range;
 
 macro_rules! codes {
     ($($variant:ident $text:literal $title:literal,)*) => {
-        /// A rule code of SPEC §3. Every violation has exactly one.
+        /// A rule code (the README's "Rule codes" and "`orbit diff`" tables). Every violation
+        /// of a manifest, and every change `orbit diff` reports, has exactly one.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code {
             $(
@@ -75,6 +76,78 @@ codes! {
     Orb602 "ORB602" "event's MID or RID not declared",
     Orb603 "ORB603" "event field name invalid, repeated, or reserved (`event`, `timestamp`)",
     Orb701 "ORB701" "malformed entry in `retired`",
+    Orb702 "ORB702" "malformed `[[waiver]]`: code not an ORB8xx code, empty `id` or `reason`",
+    Orb801 "ORB801" "a MID or RID declared in BASE is not declared in HEAD and not in HEAD's `retired`",
+    Orb802 "ORB802" "a resource declared in both derives another physical name in an environment declared in both",
+    Orb803 "ORB803" "an environment declared in BASE is not declared in HEAD",
+    Orb804 "ORB804" "a component's blocks changed: it moved within a flow's `components`, or left a flow that HEAD still declares",
+    Orb805 "ORB805" "an id in BASE's `retired` is not in HEAD's `retired`",
+    Orb806 "ORB806" "a flow declared in BASE is not declared in HEAD",
+    Orb807 "ORB807" "an event declared in BASE is not declared in HEAD, or one of its fields is gone",
+    Orb808 "ORB808" "an event's producer `mid` or sink `rid` changed",
+    Orb809 "ORB809" "a PID of BASE is not a part of any leg in HEAD",
+    Orb890 "ORB890" "a waiver matches no change",
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// Fails the verb (exit 1).
+    Error,
+    /// Reported, but does not fail the verb.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as in the JSON output.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which verb reports a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// A rule of one manifest, reported by `orbit check` and the build (ORB0xx–ORB7xx).
+    Check,
+    /// A change between two manifests, reported by `orbit diff` (ORB8xx).
+    Diff,
+}
+
+impl Code {
+    /// The severity of every finding under this code.
+    pub const fn severity(self) -> Severity {
+        match self {
+            Code::Orb808 | Code::Orb809 | Code::Orb890 => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// Which verb reports this code.
+    pub const fn family(self) -> Family {
+        match self {
+            Code::Orb801
+            | Code::Orb802
+            | Code::Orb803
+            | Code::Orb804
+            | Code::Orb805
+            | Code::Orb806
+            | Code::Orb807
+            | Code::Orb808
+            | Code::Orb809
+            | Code::Orb890 => Family::Diff,
+            _ => Family::Check,
+        }
+    }
 }
 
 impl fmt::Display for Code {
@@ -91,7 +164,7 @@ impl std::str::FromStr for Code {
             .iter()
             .copied()
             .find(|c| c.as_str() == up)
-            .ok_or_else(|| format!("`{s}` is not an Orbit rule code (ORB001 … ORB701)"))
+            .ok_or_else(|| format!("`{s}` is not an Orbit rule code (ORB001 … ORB890)"))
     }
 }
 
@@ -248,7 +321,10 @@ mod tests {
             assert!(seen.insert(c.as_str()));
             assert_eq!(c.as_str().parse::<Code>().unwrap(), *c);
         }
-        assert_eq!(Code::ALL.len(), 43);
+        assert_eq!(Code::ALL.len(), 54);
+        assert_eq!(Code::Orb808.severity(), Severity::Warning);
+        assert_eq!(Code::Orb801.family(), Family::Diff);
+        assert_eq!(Code::Orb702.family(), Family::Check);
     }
 
     #[test]

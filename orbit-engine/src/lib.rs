@@ -48,6 +48,8 @@ mod check;
 #[cfg(feature = "codegen")]
 pub mod codegen;
 #[cfg(feature = "manifest")]
+pub mod diff;
+#[cfg(feature = "manifest")]
 mod fxhash;
 #[cfg(feature = "lint")]
 pub mod lint;
@@ -65,7 +67,7 @@ mod tree;
 
 #[cfg(feature = "manifest")]
 pub use check::{check, check_file, find_manifest, keys, next_multiple, Checked, MAX_IDENTIFIER};
-pub use diag::{Code, Diagnostic, LineIndex};
+pub use diag::{Code, Diagnostic, Family, LineIndex, Severity};
 #[cfg(feature = "manifest")]
 pub use model::Manifest;
 

@@ -25,6 +25,8 @@ pub struct Orbit {
     pub repository_branch: Option<String>,
     /// MIDs and RIDs never to be declared again.
     pub retired: Vec<Endpoint>,
+    /// Where each entry of `retired` is, in the same order.
+    pub retired_spans: Vec<Span>,
     /// Free text.
     pub doc: Option<String>,
 }
@@ -196,6 +198,19 @@ pub struct Event {
     pub span: Span,
 }
 
+/// A `[[waiver]]` entry: a change `orbit diff` reports that a reviewer has accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiver {
+    /// The ORB8xx code it waives.
+    pub code: crate::Code,
+    /// The id the change concerns: a MID, RID, environment code, component, flow, event or PID.
+    pub id: String,
+    /// Why the change is safe (a ticket, a migration).
+    pub reason: String,
+    /// Where the waiver's `code` value is.
+    pub span: Span,
+}
+
 /// A flow repository in one environment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repository {
@@ -272,6 +287,8 @@ pub struct Manifest {
     pub legs: Vec<Leg>,
     /// Events, as declared.
     pub events: Vec<Event>,
+    /// `[[waiver]]` entries, as declared.
+    pub waivers: Vec<Waiver>,
     pub(crate) index: Index,
 }
 

@@ -99,6 +99,82 @@ fn render(
     out
 }
 
+/// One side of a rendered change: its text and how to name it (`orbit.toml`, `main:orbit.toml`).
+#[derive(Debug, Clone, Copy)]
+pub struct Labelled<'a> {
+    /// The manifest's text.
+    pub source: &'a str,
+    /// Its name in the output.
+    pub label: &'a str,
+}
+
+/// Renders the changes `orbit diff` found, rustc style: `error[ORB802]: …`, the HEAD line with a
+/// caret (or, for what is gone, the BASE line), `note: was at BASE:LINE:COL`, and `help:`.
+pub fn changes(
+    changes: &[crate::diff::Change],
+    base: Labelled<'_>,
+    head: Labelled<'_>,
+    style: Style,
+) -> String {
+    let renderer = match style {
+        Style::Plain => Renderer::plain(),
+        Style::Color => Renderer::styled(),
+    };
+    let (base_index, head_index) = (LineIndex::new(base.source), LineIndex::new(head.source));
+    let mut out = String::new();
+    for c in changes {
+        let level = match c.severity() {
+            crate::Severity::Error => Level::ERROR,
+            crate::Severity::Warning => Level::WARNING,
+        };
+        let mut group =
+            Group::with_title(level.primary_title(c.message.as_str()).id(c.code.as_str()));
+        let was = c
+            .base
+            .as_ref()
+            .map(|p| format!("was at {}:{}:{}", base.label, p.line, p.column));
+        match (&c.head, &c.base) {
+            (Some(p), _) => {
+                let (text, line, local) = excerpt(head.source, &head_index, &p.span);
+                group = group.element(
+                    Snippet::source(text)
+                        .line_start(line)
+                        .path(head.label)
+                        .annotation(AnnotationKind::Primary.span(local)),
+                );
+            }
+            (None, Some(p)) => {
+                let (text, line, local) = excerpt(base.source, &base_index, &p.span);
+                group = group.element(
+                    Snippet::source(text)
+                        .line_start(line)
+                        .path(base.label)
+                        .annotation(
+                            AnnotationKind::Primary
+                                .span(local)
+                                .label(format!("gone from {}", head.label)),
+                        ),
+                );
+            }
+            (None, None) => {}
+        }
+        if let Some(was) = &was {
+            group = group.element(Level::NOTE.message(was.as_str()));
+        }
+        if let Some(reason) = &c.waived {
+            group = group.element(Level::NOTE.message(format!(
+                "waived: {reason} (this change does not fail the diff)"
+            )));
+        }
+        if let Some(h) = &c.help {
+            group = group.element(Level::HELP.message(h.as_str()));
+        }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,6 +57,9 @@ fn every_rule_code_has_a_failing_and_a_passing_manifest() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
     let mut failures = Vec::new();
     for code in Code::ALL {
+        if code.family() != orbit_engine::Family::Check {
+            continue; // changes between two manifests: `tests/diff.rs`
+        }
         if *code == Code::Orb004 {
             continue; // about files, not manifests: see `unreadable_file_is_orb004`
         }
