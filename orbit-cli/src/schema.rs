@@ -130,12 +130,27 @@ fn key_schema(table: &str, key: &str) -> Option<Value> {
             "uniqueItems": true,
             "description": "Named string fields, after `event` and `timestamp`."
         }),
+        ("waiver", "code") => json!({
+            "type": "string",
+            "pattern": "^ORB8[0-9]{2}$",
+            "description": "The `orbit diff` code waived, e.g. \"ORB802\"."
+        }),
+        ("waiver", "id") => json!({
+            "type": "string",
+            "minLength": 1,
+            "description": "The id the change concerns: MID, RID, environment, component, flow, event or PID."
+        }),
+        ("waiver", "reason") => json!({
+            "type": "string",
+            "minLength": 1,
+            "description": "Why the change is safe, e.g. \"Table renamed with a data migration (OPS-1234).\""
+        }),
         _ => return None,
     };
     Some(v)
 }
 
-/// The required keys of each table (SPEC §2).
+/// The required keys of each table (the README's "The manifest").
 fn required(table: &str) -> &'static [&'static str] {
     match table {
         "orbit" => &["name", "cloud"],
@@ -146,6 +161,7 @@ fn required(table: &str) -> &'static [&'static str] {
         "leg" => &["flow", "parts"],
         "part" => &["pid"],
         "event" => &["mid", "rid"],
+        "waiver" => &["code", "id", "reason"],
         _ => &[],
     }
 }
@@ -238,6 +254,14 @@ pub fn generate() -> Result<Value, String> {
             "An event logged by a microservice to a resource.",
         )?,
     );
+    defs.insert(
+        "waiver".into(),
+        object(
+            "waiver",
+            keys::WAIVER,
+            "A change `orbit diff` reports, accepted in review.",
+        )?,
+    );
     let mut props = Map::new();
     for t in keys::ROOT {
         let v = match *t {
@@ -278,6 +302,11 @@ pub fn generate() -> Result<Value, String> {
                 KEBAB[1..KEBAB.len() - 1].into(),
                 "Events by kebab-case name.",
             ),
+            "waiver" => json!({
+                "type": "array",
+                "items": { "$ref": "#/definitions/waiver" },
+                "description": "Changes `orbit diff` reports that a reviewer accepted ([[waiver]])."
+            }),
             other => return Err(format!("no schema for table `{other}`")),
         };
         props.insert((*t).to_string(), v);

@@ -25,6 +25,47 @@ fn exercise(text: &str) {
     let _ = orbit_engine::id::AnyId::parse(text.get(..text.len().min(64)).unwrap_or(""));
 }
 
+fn exercise_diff(base: &str, head: &str) -> orbit_engine::diff::Diff {
+    use orbit_engine::diff::{diff, Side};
+    let (b, h) = (orbit_engine::check(base), orbit_engine::check(head));
+    let d = diff(Side::new(base, &b.manifest), Side::new(head, &h.manifest));
+    let key = |c: &orbit_engine::diff::Change| {
+        (
+            c.head.as_ref().map_or(usize::MAX, |p| p.span.start),
+            c.base.as_ref().map_or(usize::MAX, |p| p.span.start),
+            c.code,
+            c.id.clone(),
+        )
+    };
+    for w in d.changes.windows(2) {
+        assert!(key(&w[0]) <= key(&w[1]), "out of order: {:?}", w);
+    }
+    for c in &d.changes {
+        assert!(c.head.is_some() || c.base.is_some(), "{c:?}");
+        for (p, text) in [(&c.head, head), (&c.base, base)] {
+            if let Some(p) = p {
+                assert!(
+                    p.span.end <= text.len() && p.line >= 1 && p.column >= 1,
+                    "{c:?}"
+                );
+            }
+        }
+    }
+    let _ = orbit_engine::render::changes(
+        &d.changes,
+        orbit_engine::render::Labelled {
+            source: base,
+            label: "main:orbit.toml",
+        },
+        orbit_engine::render::Labelled {
+            source: head,
+            label: "orbit.toml",
+        },
+        orbit_engine::render::Style::Plain,
+    );
+    d
+}
+
 /// One edit of a valid manifest: delete, duplicate or replace a span, or insert a token.
 #[derive(Debug, Clone)]
 enum Edit {
@@ -113,6 +154,27 @@ proptest! {
     #[test]
     fn mutated_manifests_never_panic(edits in prop::collection::vec(edit(), 1..6)) {
         exercise(&apply(VALID, &edits));
+    }
+
+    /// `orbit diff` of two independently mutated manifests: no panic, positions inside their
+    /// texts, findings in their documented order, and the same result twice.
+    #[test]
+    fn diff_of_mutated_pairs_never_panics(
+        a in prop::collection::vec(edit(), 0..5),
+        b in prop::collection::vec(edit(), 0..5),
+    ) {
+        let (base, head) = (apply(VALID, &a), apply(VALID, &b));
+        let d = exercise_diff(&base, &head);
+        prop_assert_eq!(&d, &exercise_diff(&base, &head));
+    }
+
+    /// A manifest compared with itself has no change, however broken it is.
+    #[test]
+    fn diff_with_itself_is_empty(edits in prop::collection::vec(edit(), 0..5)) {
+        let text = apply(VALID, &edits);
+        let d = exercise_diff(&text, &text);
+        prop_assert!(d.changes.is_empty(), "{:?}", d.changes);
+        prop_assert!(d.added.is_empty());
     }
 
     #[test]
