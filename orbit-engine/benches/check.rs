@@ -7,7 +7,9 @@
 //! `toml_parser`'s lexer and parser with a receiver that does nothing (the floor under any
 //! reader built on them), so every ratio is taken under the same machine load.
 //!
-//! Run: `cargo bench -p orbit-engine --bench check`.
+//! `diff` measures what `orbit diff` costs on the same sizes: both sides checked, then compared.
+//!
+//! Run: `cargo bench -p orbit-engine --bench check` (`-- check diff` for those two alone).
 
 use std::sync::OnceLock;
 
@@ -86,4 +88,87 @@ fn toml_parse(b: Bencher, size: &str) {
     let text = source(size);
     b.counter(divan::counter::BytesCount::new(text.len()))
         .bench(|| drop(toml::de::DeTable::parse_recoverable(black_box(text))));
+}
+
+/// L (or M) with 1% of its tables' `name`s changed: every hundredth table renamed, so about
+/// one resource in a hundred derives new physical names (ORB802).
+fn changed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4096);
+    let mut tables = 0usize;
+    let mut pending = false;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('[') {
+            tables += 1;
+            pending = tables.is_multiple_of(100);
+        }
+        if pending && line.starts_with("name = \"") {
+            pending = false;
+            out.push_str(&line.replacen("name = \"", "name = \"renamed-", 1));
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// `orbit diff`'s work: check both sides (on two threads, as `orbit diff` does), then compare
+/// (a 1% change), beside `check` above.
+#[divan::bench(args = ["M", "L"], sample_count = 20, sample_size = 1)]
+fn diff(b: Bencher, size: &str) {
+    let base = source(size);
+    let head = changed(base);
+    let d = {
+        let (x, y) = (orbit_engine::check(base), orbit_engine::check(&head));
+        orbit_engine::diff::diff(
+            orbit_engine::diff::Side::new(base, &x.manifest),
+            orbit_engine::diff::Side::new(&head, &y.manifest),
+        )
+    };
+    assert!(!d.changes.is_empty(), "the {size} change must be found");
+    b.counter(divan::counter::BytesCount::new(base.len() + head.len()))
+        .bench(|| {
+            let (x, y) = orbit_engine::diff::check_both(black_box(base), black_box(&head));
+            orbit_engine::diff::diff(
+                orbit_engine::diff::Side::new(base, &x.manifest),
+                orbit_engine::diff::Side::new(&head, &y.manifest),
+            )
+            .changes
+            .len()
+        });
+}
+
+/// Both sides checked one after the other on one thread, then compared: `diff` without its
+/// second thread (what it costs on a machine with one free core).
+#[divan::bench(args = ["M", "L"], sample_count = 20, sample_size = 1)]
+fn diff_one_thread(b: Bencher, size: &str) {
+    let base = source(size);
+    let head = changed(base);
+    b.bench(|| {
+        let (x, y) = (
+            orbit_engine::check(black_box(base)),
+            orbit_engine::check(black_box(&head)),
+        );
+        orbit_engine::diff::diff(
+            orbit_engine::diff::Side::new(base, &x.manifest),
+            orbit_engine::diff::Side::new(&head, &y.manifest),
+        )
+        .changes
+        .len()
+    });
+}
+
+/// The comparison alone, on models checked once outside the timing.
+#[divan::bench(args = ["M", "L"], sample_count = 20, sample_size = 1)]
+fn diff_compare(b: Bencher, size: &str) {
+    let base = source(size);
+    let head = changed(base);
+    let (x, y) = (orbit_engine::check(base), orbit_engine::check(&head));
+    b.bench(|| {
+        orbit_engine::diff::diff(
+            orbit_engine::diff::Side::new(black_box(base), &x.manifest),
+            orbit_engine::diff::Side::new(black_box(&head), &y.manifest),
+        )
+        .changes
+        .len()
+    });
 }

@@ -153,6 +153,7 @@ pub fn check(source: &str) -> Checked {
     diagnostics.sort_by_key(|d| (d.span.start, d.code));
     diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
     let mut manifest = cx.manifest;
+    manifest.declared = cx.declared;
     manifest.reindex();
     Checked {
         manifest,

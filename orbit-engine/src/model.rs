@@ -289,6 +289,9 @@ pub struct Manifest {
     pub events: Vec<Event>,
     /// `[[waiver]]` entries, as declared.
     pub waivers: Vec<Waiver>,
+    /// Every MID and RID with a well-formed table key, sound or not: in a manifest with errors,
+    /// an entry can be declared without being in the lists above.
+    pub(crate) declared: crate::fxhash::HashSet<Endpoint>,
     pub(crate) index: Index,
 }
 
@@ -389,6 +392,11 @@ impl Manifest {
         let &(li, pi) = self.index.pids.get(&pid)?;
         let leg = &self.legs[li];
         Some((leg, &leg.parts[pi], pi + 1))
+    }
+
+    /// Whether a MID or RID has a table, even one too broken to be in the model.
+    pub fn declares_endpoint(&self, e: Endpoint) -> bool {
+        self.has_endpoint(e) || self.declared.contains(&e)
     }
 
     /// Whether a MID or RID is declared.

@@ -151,3 +151,20 @@ fn the_project_manifest_against_itself_is_empty() {
     let d = compare(&src, &src);
     assert!(d.changes.is_empty() && d.added.is_empty(), "{d:?}");
 }
+
+#[test]
+fn an_entry_broken_in_head_is_not_reported_gone() {
+    let base = std::fs::read_to_string(dir().join("base.toml")).unwrap();
+    // `c8fms03` loses its required `name`: HEAD breaks ORB003, but still declares the MID.
+    let head = base.replace(
+        "[microservice.c8fms03]\nname = \"Upload Board\"",
+        "[microservice.c8fms03]",
+    );
+    assert!(!orbit_engine::check(&head).is_ok());
+    let d = compare(&base, &head);
+    assert!(
+        !d.changes.iter().any(|c| c.code == Code::Orb801),
+        "{:?}",
+        d.changes
+    );
+}
