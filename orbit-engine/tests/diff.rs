@@ -155,10 +155,11 @@ fn the_project_manifest_against_itself_is_empty() {
 #[test]
 fn an_entry_broken_in_head_is_not_reported_gone() {
     let base = std::fs::read_to_string(dir().join("base.toml")).unwrap();
-    // `c8fms03` loses its required `name`: HEAD breaks ORB003, but still declares the MID.
+    // A new `c8bms03` before `c8fms03` takes its number: HEAD breaks ORB304 on `c8fms03`,
+    // which is then too broken for the model, but still declared.
     let head = base.replace(
-        "[microservice.c8fms03]\nname = \"Upload Board\"",
         "[microservice.c8fms03]",
+        "[microservice.c8bms03]\nname = \"Other\"\n\n[microservice.c8fms03]",
     );
     assert!(!orbit_engine::check(&head).is_ok());
     let d = compare(&base, &head);
