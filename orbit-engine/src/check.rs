@@ -153,12 +153,50 @@ pub fn check(source: &str) -> Checked {
     diagnostics.sort_by_key(|d| (d.span.start, d.code));
     diagnostics.dedup_by(|a, b| a.span == b.span && a.code == b.code && a.message == b.message);
     let mut manifest = cx.manifest;
-    manifest.declared = cx.declared;
+    if !fatal && !diagnostics.is_empty() {
+        manifest.declared = table_keys(tree.root());
+    }
     manifest.reindex();
     Checked {
         manifest,
         diagnostics,
     }
+}
+
+/// `family.key` of every table below a top-level table (`[microservice.c8bms27]`), and
+/// `part.PID` of every `pid` a leg lists.
+fn table_keys(root: Table<'_, '_>) -> HashSet<String> {
+    let mut out = HashSet::default();
+    for (family, _, v) in entries(root, 0..0).iter() {
+        let Ref::Table(t) = v.get() else {
+            continue;
+        };
+        for (key, _, lv) in entries(t, 0..0).iter() {
+            out.insert(format!("{family}.{key}"));
+            if family != "leg" {
+                continue;
+            }
+            let Ref::Table(leg) = lv.get() else {
+                continue;
+            };
+            let Some((_, _, pv)) = entries(leg, 0..0).get("parts") else {
+                continue;
+            };
+            let Ref::Array(parts) = pv.get() else {
+                continue;
+            };
+            for part in parts.iter() {
+                if let Ref::Table(p) = part.get() {
+                    if let Some((_, _, id)) = entries(p, 0..0).get("pid") {
+                        if let Ref::String(pid) = id.get() {
+                            out.insert(format!("part.{pid}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Reads and checks a manifest file. An unreadable file is an ORB004 diagnostic.

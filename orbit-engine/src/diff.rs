@@ -358,7 +358,7 @@ impl<'a> Cx<'a> {
         for (ep, kind, table, name, span, renamed) in gone {
             // Retired, or still declared in a table too broken for the model (its own errors
             // say what is wrong there).
-            if retired.contains(&ep) || h.declares_endpoint(ep) {
+            if retired.contains(&ep) || h.declares(table, &ep.to_string()) {
                 continue;
             }
             let id = ep.to_string();
@@ -489,7 +489,7 @@ impl<'a> Cx<'a> {
         let (b, h) = (self.base.manifest, self.head.manifest);
         let head_envs: BTreeSet<&str> = h.environments.iter().map(|e| e.code.as_str()).collect();
         for env in &b.environments {
-            if head_envs.contains(env.code.as_str()) {
+            if head_envs.contains(env.code.as_str()) || h.declares("environment", &env.code) {
                 continue;
             }
             let code = env.code.clone();
@@ -607,7 +607,7 @@ impl<'a> Cx<'a> {
     fn flows(&mut self) {
         let (b, h) = (self.base.manifest, self.head.manifest);
         for bf in &b.flows {
-            if h.flow(bf.id).is_some() {
+            if h.flow(bf.id).is_some() || h.declares("flow", &bf.id.to_string()) {
                 continue;
             }
             let id = bf.id.to_string();
@@ -633,6 +633,9 @@ impl<'a> Cx<'a> {
         for be in &b.events {
             let name = be.name.clone();
             let Some(he) = h.event(&be.name) else {
+                if h.declares("event", &be.name) {
+                    continue; // in HEAD, but broken: its own errors say why
+                }
                 self.push(
                     Code::Orb807,
                     name.clone(),
@@ -728,7 +731,7 @@ impl<'a> Cx<'a> {
         }
         let gone: Vec<(Pid, String, Span)> = b
             .processes()
-            .filter(|(_, p)| h.process(p.pid).is_none())
+            .filter(|(_, p)| h.process(p.pid).is_none() && !h.declares("part", &p.pid.to_string()))
             .map(|(l, p)| (p.pid, l.name.clone(), p.span.clone()))
             .collect();
         for (pid, leg, span) in gone {

@@ -289,9 +289,9 @@ pub struct Manifest {
     pub events: Vec<Event>,
     /// `[[waiver]]` entries, as declared.
     pub waivers: Vec<Waiver>,
-    /// Every MID and RID with a well-formed table key, sound or not: in a manifest with errors,
-    /// an entry can be declared without being in the lists above.
-    pub(crate) declared: crate::fxhash::HashSet<Endpoint>,
+    /// In a manifest with errors, the key of every table (`microservice.c8bms27`), sound or
+    /// not: an entry can be declared without being in the lists above. Empty when valid.
+    pub(crate) declared: crate::fxhash::HashSet<String>,
     pub(crate) index: Index,
 }
 
@@ -394,9 +394,17 @@ impl Manifest {
         Some((leg, &leg.parts[pi], pi + 1))
     }
 
-    /// Whether a MID or RID has a table, even one too broken to be in the model.
-    pub fn declares_endpoint(&self, e: Endpoint) -> bool {
-        self.has_endpoint(e) || self.declared.contains(&e)
+    /// Whether the manifest has a table `[family.key]` (`"event"`, `"transfer-initiated"`), even
+    /// one too broken to be in the model.
+    pub fn declares(&self, family: &str, key: &str) -> bool {
+        if self.declared.is_empty() {
+            return false;
+        }
+        let mut k = String::with_capacity(family.len() + 1 + key.len());
+        k.push_str(family);
+        k.push('.');
+        k.push_str(key);
+        self.declared.contains(&k)
     }
 
     /// Whether a MID or RID is declared.

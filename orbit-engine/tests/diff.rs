@@ -169,3 +169,22 @@ fn an_entry_broken_in_head_is_not_reported_gone() {
         d.changes
     );
 }
+
+#[test]
+fn what_breaks_in_head_is_reported_by_check_not_as_gone() {
+    let base = std::fs::read_to_string(dir().join("base.toml")).unwrap();
+    // An unknown kind (ORB404) drops `c20bre03` from HEAD's model, and with it the event
+    // logged to it; `c8bms06`'s component goes undeclared (ORB302), dropping both steps.
+    let head = base
+        .replace("kind = \"dynamodb\"", "kind = \"nosql\"")
+        .replace("[component.c8]\nname = \"Portal node\"\n", "");
+    let checked = orbit_engine::check(&head);
+    assert!(!checked.is_ok());
+    let d = compare(&base, &head);
+    let gone: Vec<_> = d
+        .changes
+        .iter()
+        .filter(|c| matches!(c.code, Code::Orb801 | Code::Orb807 | Code::Orb809))
+        .collect();
+    assert!(gone.is_empty(), "{gone:?}");
+}
