@@ -146,7 +146,7 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let errors = errors.into_inner().unwrap_or_default();
     for e in &errors {
-        eprintln!("warning: {e}");
+        errln!("warning: {e}");
     }
     let files = scanned.into_inner();
     let total: usize = results.iter().map(|(_, f)| f.len()).sum();
@@ -187,7 +187,7 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
                 }
             }
             let nfiles = results.len();
-            eprintln!(
+            errln!(
                 "{total} finding{} in {nfiles} file{} ({files} file{} scanned against {})",
                 common::plural(total),
                 common::plural(nfiles),

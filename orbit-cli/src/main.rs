@@ -18,6 +18,7 @@ mod lint;
 mod names;
 mod next;
 mod schema;
+mod txn;
 
 /// Check, explain, allocate and export k8or Orbit names from `orbit.toml`.
 ///
@@ -108,9 +109,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(fail) => {
             if let Some(m) = &fail.message {
-                eprintln!("error: {m}");
+                errln!("error: {m}");
                 if let Some(h) = &fail.help {
-                    eprintln!("help: {h}");
+                    errln!("help: {h}");
                 }
             }
             ExitCode::from(fail.code)
