@@ -21,6 +21,27 @@ macro_rules! outln {
     };
 }
 
+/// Writes to stderr like `eprint!`, without panicking when stderr cannot be written
+/// (`2>/dev/full`, a closed pipe): there is nowhere left to report that, so it is dropped.
+macro_rules! err {
+    ($($t:tt)*) => {
+        $crate::common::write_err(format_args!($($t)*))
+    };
+}
+
+/// Like [`err!`] with a newline.
+macro_rules! errln {
+    ($($t:tt)*) => {
+        $crate::common::write_err(format_args!("{}\n", format_args!($($t)*)))
+    };
+}
+
+/// Writes formatted text to stderr; see [`err!`].
+pub fn write_err(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
+}
+
 /// Writes formatted text to stdout; see [`out!`].
 pub fn write_out(args: std::fmt::Arguments<'_>) -> Outcome {
     use std::io::Write;
@@ -171,7 +192,7 @@ pub fn load(given: Option<&Path>) -> Result<Loaded, Fail> {
 pub fn load_at(at: ManifestPath) -> Result<Loaded, Fail> {
     match orbit_engine::check_file(&at.path) {
         Err(d) => {
-            eprint!("{}", unreadable(&d, &at.shown));
+            err!("{}", unreadable(&d, &at.shown));
             Err(Fail {
                 code: USAGE,
                 message: None,
@@ -186,7 +207,7 @@ pub fn load_at(at: ManifestPath) -> Result<Loaded, Fail> {
                     manifest: checked.manifest,
                 });
             }
-            eprint!(
+            err!(
                 "{}",
                 render::all(&checked.diagnostics, &source, &at.shown, stderr_style())
             );

@@ -31,7 +31,14 @@ pub struct DiffArgs {
     format: Format,
 }
 
-/// One manifest read: its label in outputs, its path for CI annotations, its text and checks.
+/// One manifest read: its label in outputs, its path for CI annotations, and its text.
+struct Text {
+    label: String,
+    path: String,
+    source: String,
+}
+
+/// A manifest read and checked.
 struct Read {
     label: String,
     path: String,
@@ -118,6 +125,16 @@ pub fn run(a: &DiffArgs, manifest: Option<&Path>) -> Outcome {
                 read_file(&head.path, &head.shown)?,
             )
         }
+    };
+    let (base, head) = {
+        let (b, h) = diff::check_both(&base.source, &head.source);
+        let read = |t: Text, checked| Read {
+            label: t.label,
+            path: t.path,
+            source: t.source,
+            checked,
+        };
+        (read(base, b), read(head, h))
     };
     // A side that is not TOML cannot be compared at all.
     for side in [&base, &head] {
@@ -279,14 +296,13 @@ fn item(c: &Change, base: &Read, head: &Read) -> report::Item {
     }
 }
 
-/// Reads and checks a manifest file; an unreadable one stops the diff (exit 2).
-fn read_file(path: &Path, shown: &str) -> Result<Read, Fail> {
-    match orbit_engine::check_file(path) {
-        Ok((source, checked)) => Ok(Read {
+/// Reads a manifest file; an unreadable one stops the diff (exit 2).
+fn read_file(path: &Path, shown: &str) -> Result<Text, Fail> {
+    match orbit_engine::read_file(path) {
+        Ok(source) => Ok(Text {
             label: shown.to_string(),
             path: shown.to_string(),
             source,
-            checked,
         }),
         Err(d) => {
             eprint!("{}", common::unreadable(&d, shown));
@@ -325,7 +341,7 @@ fn text(bytes: Vec<u8>) -> String {
 }
 
 /// BASE: HEAD's file as committed at `rev`, in the git repository that holds HEAD.
-fn read_git(rev: &str, head: &Path) -> Result<Read, Fail> {
+fn read_git(rev: &str, head: &Path) -> Result<Text, Fail> {
     if rev.is_empty() || rev.starts_with('-') {
         return Err(Fail::usage(
             format!("`{rev}` is not a git revision"),
@@ -408,12 +424,10 @@ fn read_git(rev: &str, head: &Path) -> Result<Read, Fail> {
             "compare with a revision whose manifest is UTF-8",
         )
     })?;
-    let checked = orbit_engine::check(&source);
-    Ok(Read {
+    Ok(Text {
         path: label.clone(),
         label,
         source,
-        checked,
     })
 }
 

@@ -60,14 +60,28 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
     } else {
         a.paths.clone()
     };
+    // Every path named must be a readable file or directory: anything else (a FIFO, a device
+    // such as /dev/zero, a socket) is refused before the walk, which would skip it silently.
+    let mut unique: Vec<PathBuf> = Vec::with_capacity(roots.len());
+    let mut seen_roots = std::collections::HashSet::new();
     for r in &roots {
-        if !r.exists() {
+        let meta = std::fs::metadata(r).map_err(|e| unreadable_root(r, &e))?;
+        if !meta.is_dir() && !meta.is_file() {
             return Err(Fail::usage(
-                format!("`{}`: no such file or directory", r.display()),
-                "name files or directories that exist",
+                format!(
+                    "`{}` is {}: lint reads regular files and directories",
+                    r.display(),
+                    special_kind(&meta)
+                ),
+                "name files or directories (to lint what a program writes, save it to a file first)",
             ));
         }
+        // A path named twice (or two names of one file) is scanned once.
+        if seen_roots.insert(std::fs::canonicalize(r).unwrap_or_else(|_| r.clone())) {
+            unique.push(r.clone());
+        }
     }
+    let roots = unique;
     let skip = std::fs::canonicalize(&l.at.path).ok();
     let mut builder = WalkBuilder::new(&roots[0]);
     for r in &roots[1..] {
@@ -88,12 +102,15 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
     let results: Mutex<Vec<(String, Vec<Finding>)>> = Mutex::new(Vec::new());
     let scanned = std::sync::atomic::AtomicUsize::new(0);
     let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let seen: Option<Mutex<std::collections::HashSet<PathBuf>>> =
+        (roots.len() > 1).then(|| Mutex::new(std::collections::HashSet::new()));
     builder.build_parallel().run(|| {
         let linter = &linter;
         let results = &results;
         let scanned = &scanned;
         let errors = &errors;
         let skip = skip.as_ref();
+        let seen = seen.as_ref();
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -108,6 +125,13 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
                 return WalkState::Continue;
             }
             let path = entry.path();
+            // Several roots may overlap (`lint . src/main.rs`): each file is scanned once.
+            if let Some(seen) = seen {
+                let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                if !seen.lock().is_ok_and(|mut s| s.insert(key)) {
+                    return WalkState::Continue;
+                }
+            }
             // Only a file with the manifest's name can be the manifest: compare names first.
             if skip.is_some_and(|s| s.file_name() == path.file_name())
                 && std::fs::canonicalize(path).ok().as_ref() == skip
@@ -146,7 +170,7 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
     results.sort_by(|a, b| a.0.cmp(&b.0));
     let errors = errors.into_inner().unwrap_or_default();
     for e in &errors {
-        eprintln!("warning: {e}");
+        errln!("error: cannot read {e}");
     }
     let files = scanned.into_inner();
     let total: usize = results.iter().map(|(_, f)| f.len()).sum();
@@ -227,7 +251,7 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
                 }
             }
             let nfiles = results.len();
-            eprintln!(
+            errln!(
                 "{total} finding{} in {nfiles} file{} ({files} file{} scanned against {})",
                 common::plural(total),
                 common::plural(nfiles),
@@ -236,9 +260,65 @@ pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
             );
         }
     }
+    if !errors.is_empty() {
+        // What could not be read was not checked: that is not a clean result.
+        return Err(Fail::usage(
+            format!(
+                "{} path{} could not be read (listed above), so {} not checked",
+                errors.len(),
+                common::plural(errors.len()),
+                if errors.len() == 1 { "it was" } else { "they were" }
+            ),
+            "fix the permissions of what is listed, or leave it out (`.orbitignore`, or name other paths)",
+        ));
+    }
     if total > 0 {
         Err(Fail::reported())
     } else {
         Ok(())
     }
+}
+
+/// The usage error for a named path that cannot be read.
+fn unreadable_root(r: &Path, e: &std::io::Error) -> Fail {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Fail::usage(
+            format!("`{}`: no such file or directory", r.display()),
+            "name files or directories that exist",
+        ),
+        std::io::ErrorKind::PermissionDenied => Fail::usage(
+            format!("cannot read `{}`: permission denied", r.display()),
+            format!(
+                "you may not read it, or a directory on its path (`ls -ld {}`); name paths you can read",
+                r.display()
+            ),
+        ),
+        _ => Fail::usage(
+            format!("cannot read `{}`: {e}", r.display()),
+            "name files or directories that can be read",
+        ),
+    }
+}
+
+/// What a path that is neither a file nor a directory is, for a message.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
 }

@@ -20,6 +20,7 @@ mod names;
 mod next;
 mod report;
 mod schema;
+mod txn;
 
 /// Check, explain, allocate and export k8or Orbit names from `orbit.toml`.
 ///
@@ -114,9 +115,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(fail) => {
             if let Some(m) = &fail.message {
-                eprintln!("error: {m}");
+                errln!("error: {m}");
                 if let Some(h) = &fail.help {
-                    eprintln!("help: {h}");
+                    errln!("help: {h}");
                 }
             }
             ExitCode::from(fail.code)

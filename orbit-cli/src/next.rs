@@ -12,6 +12,7 @@ use serde::Serialize;
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use crate::common::{self, Fail, Loaded, Outcome};
+use crate::txn::{self, Txn};
 use crate::Format;
 
 /// Arguments of `orbit next`.
@@ -200,7 +201,15 @@ enum Edit {
 
 /// Runs `orbit next`.
 pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
-    let l = common::load(manifest)?;
+    let at = common::locate(manifest)?;
+    // With --write the lock comes first: the manifest is read, the id allocated and the edit
+    // checked under it (a missing file is left to `load_at` to report).
+    let txn = if a.write && at.path.exists() {
+        Some(txn::begin(&at.path, &at.shown)?)
+    } else {
+        None
+    };
+    let l = common::load_at(at)?;
     let m = &l.manifest;
     let (kind, id, edits): (&'static str, String, Vec<Edit>);
     // Extra edits to arrays: (table path, key, value).
@@ -423,8 +432,8 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
             }
         }
     }
-    if a.write {
-        write(&l, &edits, &appends)?;
+    if let Some(txn) = &txn {
+        write(&l, txn, &edits, &appends)?;
     }
     match a.format {
         Format::Json => common::print_json(&Report {
@@ -436,17 +445,29 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
         Format::Human => {
             outln!("{id}");
             if a.write {
-                eprintln!("added `{id}` to {}; it passes `orbit check`", l.at.shown);
+                errln!("added `{id}` to {}; it passes `orbit check`", l.at.shown);
             }
         }
     }
     Ok(())
 }
 
-/// Applies the edits to the manifest's text, re-checks the result and writes it only if it
-/// passes.
-fn write(l: &Loaded, edits: &[Edit], appends: &[(Vec<String>, &'static str, Value)]) -> Outcome {
-    let mut doc: DocumentMut = l.source.parse().map_err(|e| {
+/// Applies the edits to the manifest's text, re-checks the result and, only if it passes,
+/// replaces the manifest in one transaction ([`crate::txn`]). The text keeps its line ends
+/// (CRLF stays CRLF), its byte order mark and its comments where they were.
+fn write(
+    l: &Loaded,
+    txn: &Txn,
+    edits: &[Edit],
+    appends: &[(Vec<String>, &'static str, Value)],
+) -> Outcome {
+    const BOM: &str = "\u{feff}";
+    let (bom, body) = match l.source.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", l.source.as_str()),
+    };
+    let crlf = body.contains("\r\n") && !body.replace("\r\n", "").contains('\n');
+    let mut doc: DocumentMut = body.parse().map_err(|e| {
         Fail::usage(
             format!("{} cannot be edited: {e}", l.at.shown),
             "run `orbit check` and fix the manifest first",
@@ -465,13 +486,38 @@ fn write(l: &Loaded, edits: &[Edit], appends: &[(Vec<String>, &'static str, Valu
                 }
             };
         }
-        let Some(arr) = item.get_mut(*key).and_then(Item::as_array_mut) else {
-            return Err(Fail::finding(
-                format!("`[{}]` has no `{key}` array to add to", path.join(".")),
-                Some(format!("add `{key} = []` to it first")),
-            ));
-        };
-        append(arr, value.clone());
+        let table = path.join(".");
+        match item.get_mut(*key) {
+            Some(Item::Value(Value::Array(arr))) => append(arr, value.clone()),
+            // `[[leg.x.parts]]`: one more table of the array.
+            Some(Item::ArrayOfTables(tables)) => {
+                let Value::InlineTable(inline) = value else {
+                    return Err(Fail::finding(
+                        format!(
+                            "`{key}` of `[{table}]` in {} is an array of tables, and the new entry is not a table",
+                            l.at.shown
+                        ),
+                        Some(format!("add the entry to `{key}` by hand")),
+                    ));
+                };
+                tables.push(inline.clone().into_table());
+            }
+            Some(_) => {
+                return Err(Fail::finding(
+                    format!(
+                        "`{key}` of `[{table}]` in {} is not an array, so the new entry cannot be added to it",
+                        l.at.shown
+                    ),
+                    Some(format!("`orbit check {}` says what is wrong with it", l.at.shown)),
+                ))
+            }
+            None => {
+                return Err(Fail::finding(
+                    format!("`[{table}]` in {} has no `{key}` array to add to", l.at.shown),
+                    Some(format!("add `{key} = []` to `[{table}]` first")),
+                ))
+            }
+        }
     }
     for e in edits {
         let Edit::Table {
@@ -498,22 +544,47 @@ fn write(l: &Loaded, edits: &[Edit], appends: &[(Vec<String>, &'static str, Valu
         if let Some(p) = position {
             t.set_position(Some(p));
         }
-        match doc.get_mut(family).and_then(Item::as_table_mut) {
-            Some(f) => {
+        match doc.get_mut(family) {
+            Some(Item::Table(f)) => {
                 f.insert(key, Item::Table(t));
             }
-            None => {
+            Some(Item::Value(Value::InlineTable(_))) => {
                 return Err(Fail::finding(
-                    format!("`{family}` in {} is not a table", l.at.shown),
-                    Some("run `orbit check` and fix the manifest first".into()),
+                    format!(
+                        "cannot add `[{family}.{key}]`: {} declares `{family}` as one inline table (`{family} = {{ … }}`), and a `[{family}.…]` table cannot be added beside it",
+                        l.at.shown
+                    ),
+                    Some(format!(
+                        "write each entry of `{family} = {{ … }}` as its own `[{family}.ID]` table (the layout `orbit next --write` adds to), then run again"
+                    )),
+                ))
+            }
+            _ => {
+                return Err(Fail::finding(
+                    format!(
+                        "cannot add `[{family}.{key}]`: `{family}` in {} is not a table",
+                        l.at.shown
+                    ),
+                    Some(format!(
+                        "`{family}` holds `[{family}.ID]` tables; `orbit check {}` says what is wrong with it",
+                        l.at.shown
+                    )),
                 ))
             }
         }
     }
-    let text = doc.to_string();
+    let mut text = String::with_capacity(l.source.len() + 256);
+    text.push_str(bom);
+    let edited = doc.to_string();
+    if crlf {
+        // toml_edit writes the new lines with LF; the old ones kept their CRLF.
+        text.push_str(&edited.replace("\r\n", "\n").replace('\n', "\r\n"));
+    } else {
+        text.push_str(&edited);
+    }
     let checked = orbit_engine::check(&text);
     if !checked.diagnostics.is_empty() {
-        eprint!(
+        err!(
             "{}",
             render::all(
                 &checked.diagnostics,
@@ -532,19 +603,17 @@ fn write(l: &Loaded, edits: &[Edit], appends: &[(Vec<String>, &'static str, Valu
             Some("fix the values given (--name, --kind …) and run again".into()),
         ));
     }
-    std::fs::write(&l.at.path, text).map_err(|e| {
-        Fail::usage(
-            format!("cannot write {}: {e}", l.at.shown),
-            "check the file's permissions",
-        )
-    })
+    txn.commit(l.source.as_bytes(), text.as_bytes())
 }
 
 /// Appends a value to an array in the style of its last element (one per line in a multi-line
-/// array).
+/// array). A comment after the last element (`"c28", # …` or `"c28" # …`) stays on that
+/// element: the new one goes on the next line.
 fn append(arr: &mut Array, mut value: Value) {
     let len = arr.len();
-    if let Some(last) = arr.iter().last() {
+    let trailing_comma = arr.trailing_comma();
+    let trailing = arr.trailing().as_str().unwrap_or("").to_string();
+    if let Some(last) = arr.get_mut(len.wrapping_sub(1)) {
         let prefix = last
             .decor()
             .prefix()
@@ -563,6 +632,22 @@ fn append(arr: &mut Array, mut value: Value) {
             .and_then(|p| p.as_str())
             .unwrap_or("")
             .to_string();
+        // What follows the last element up to `]`: after its comma if it has one.
+        let after = if trailing_comma { &trailing } else { &suffix };
+        if let (true, Some(nl)) = (after.contains('#'), after.rfind('\n')) {
+            let indent = prefix.rsplit('\n').next().unwrap_or("");
+            let (comment, rest) = (after[..=nl].to_string(), after[nl..].to_string());
+            value.decor_mut().set_prefix(format!("{comment}{indent}"));
+            if trailing_comma {
+                value.decor_mut().set_suffix("");
+                arr.set_trailing(rest);
+            } else {
+                last.decor_mut().set_suffix("");
+                value.decor_mut().set_suffix(rest);
+            }
+            arr.push_formatted(value);
+            return;
+        }
         value.decor_mut().set_prefix(prefix);
         value.decor_mut().set_suffix(suffix);
     }

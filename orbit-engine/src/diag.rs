@@ -204,7 +204,7 @@ impl Diagnostic {
     pub fn new(code: Code, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            message: message.into(),
+            message: cap_quoted(message.into()),
             span,
             line: 0,
             column: 0,
@@ -216,19 +216,19 @@ impl Diagnostic {
 
     /// Adds a help line.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(cap_quoted(help.into()));
         self
     }
 
     /// Adds a help line when there is one.
     pub fn with_help_opt(mut self, help: Option<String>) -> Self {
-        self.help = help;
+        self.help = help.map(cap_quoted);
         self
     }
 
     /// Adds a label under the caret.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(cap_quoted(label.into()));
         self
     }
 
@@ -236,7 +236,7 @@ impl Diagnostic {
     pub fn with_related(mut self, span: Range<usize>, message: impl Into<String>) -> Self {
         self.related.push(Related {
             span,
-            message: message.into(),
+            message: cap_quoted(message.into()),
         });
         self
     }
@@ -255,6 +255,57 @@ impl fmt::Display for Diagnostic {
             write!(f, " (help: {h})")?;
         }
         Ok(())
+    }
+}
+
+/// The most characters of a quoted (`` `…` ``) value a message shows; a longer one is cut
+/// there and ends in `…`. A manifest value can be megabytes long (a 10 MB `name`); the message
+/// only has to say which one is meant.
+pub const MAX_QUOTED_CHARS: usize = 100;
+
+/// The most characters of a whole message; beyond, it is cut and ends in `…`.
+const MAX_MESSAGE_CHARS: usize = 2000;
+
+/// Cuts every backtick-quoted part of a message longer than [`MAX_QUOTED_CHARS`] to that
+/// many characters and `…`, and the whole message to 2,000 characters. Messages of
+/// ordinary size come back unchanged (and without copying).
+pub fn cap_quoted(message: String) -> String {
+    if message.len() <= MAX_QUOTED_CHARS {
+        return message;
+    }
+    let mut out = String::new();
+    let mut changed = false;
+    let mut rest = message.as_str();
+    // Alternating unquoted and quoted parts; an unpaired backtick's tail counts as unquoted.
+    while let Some(open) = rest.find('`') {
+        let (before, after) = rest.split_at(open + 1);
+        out.push_str(before);
+        let Some(close) = after.find('`') else {
+            rest = after;
+            break;
+        };
+        let quoted = &after[..close];
+        match quoted.char_indices().nth(MAX_QUOTED_CHARS) {
+            Some((cut, _)) => {
+                out.push_str(&quoted[..cut]);
+                out.push('…');
+                changed = true;
+            }
+            None => out.push_str(quoted),
+        }
+        out.push('`');
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    if let Some((cut, _)) = out.char_indices().nth(MAX_MESSAGE_CHARS) {
+        out.truncate(cut);
+        out.push('…');
+        changed = true;
+    }
+    if changed {
+        out
+    } else {
+        message
     }
 }
 
@@ -336,5 +387,25 @@ mod tests {
         assert_eq!(idx.line_col(10), (2, 4));
         assert_eq!(idx.line_text(2), "bé = \"x\"");
         assert_eq!(idx.line_text(9), "");
+    }
+
+    #[test]
+    fn long_quoted_values_are_cut() {
+        let short = "malformed name `Audit_Archive`: names are lowercase".to_string();
+        assert_eq!(cap_quoted(short.clone()), short);
+        let long = format!(
+            "malformed name `{}`: names are lowercase (`x`)",
+            "é".repeat(10_000)
+        );
+        let cut = cap_quoted(long);
+        assert_eq!(
+            cut,
+            format!(
+                "malformed name `{}…`: names are lowercase (`x`)",
+                "é".repeat(100)
+            )
+        );
+        let unpaired = format!("a `{}", "b".repeat(5000));
+        assert_eq!(cap_quoted(unpaired).chars().count(), 2001);
     }
 }

@@ -66,7 +66,10 @@ pub mod synth;
 mod tree;
 
 #[cfg(feature = "manifest")]
-pub use check::{check, check_file, find_manifest, keys, next_multiple, Checked, MAX_IDENTIFIER};
+pub use check::{
+    check, check_file, find_manifest, keys, next_multiple, read_file, Checked, MAX_IDENTIFIER,
+    MAX_MANIFEST_BYTES,
+};
 pub use diag::{Code, Diagnostic, Family, LineIndex, Severity};
 #[cfg(feature = "manifest")]
 pub use model::Manifest;

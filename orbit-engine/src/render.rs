@@ -17,21 +17,78 @@ pub enum Style {
     Color,
 }
 
-/// The excerpt of `source` holding `span`: whole lines, with the 1-based number of the first.
-fn excerpt<'a>(
-    source: &'a str,
-    index: &LineIndex<'_>,
-    span: &Range<usize>,
-) -> (&'a str, usize, Range<usize>) {
-    let start = span.start.min(source.len());
-    let end = span.end.clamp(start, source.len());
-    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[end..].find('\n').map_or(source.len(), |i| end + i);
-    let (line, _) = index.line_col(start);
-    (
-        &source[line_start..line_end],
+/// Around its span, the most characters of a line an excerpt shows; a longer line is cut
+/// (the renderer shows at most a terminal's width of it anyway). Rendering the whole line
+/// for each of N diagnostics on one long line would cost N times its length.
+const WINDOW_CHARS: usize = 160;
+
+/// The excerpt of `source` holding `span`: whole lines (without a CR before the newline), with
+/// the 1-based number of the first, and the span within it. Lines longer than
+/// [`WINDOW_CHARS`] around the span are cut to a window (`cut` is then the 1-based character
+/// column of the span's start in the full line, for the `-->` line).
+struct Excerpt<'a> {
+    text: &'a str,
+    line: usize,
+    local: Range<usize>,
+    cut: Option<usize>,
+}
+
+fn excerpt<'a>(source: &'a str, index: &LineIndex<'_>, span: &Range<usize>) -> Excerpt<'a> {
+    let floor = |mut at: usize| {
+        while !source.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(span.start.min(source.len()));
+    let end = floor(span.end.clamp(start, source.len()));
+    let (line, column) = index.line_col(start);
+    let end_line = if end == start {
+        line
+    } else {
+        index.line_col(end).0
+    };
+    // `line_text` is the line without its newline and a CR before it.
+    let first = index.line_text(line);
+    let line_start = first.as_ptr() as usize - source.as_ptr() as usize;
+    let last = index.line_text(end_line);
+    let last_end = last.as_ptr() as usize - source.as_ptr() as usize + last.len();
+    let line_end = last_end.max(end);
+    let text = &source[line_start..line_end];
+    if end_line != line || text.len() <= WINDOW_CHARS * 2 {
+        return Excerpt {
+            text,
+            line,
+            local: start - line_start..end - line_start,
+            cut: None,
+        };
+    }
+    // One long line: WINDOW_CHARS characters either side of the span's start (a long span is
+    // shown by its beginning).
+    let from = source[line_start..start]
+        .char_indices()
+        .rev()
+        .nth(WINDOW_CHARS - 1)
+        .map_or(line_start, |(i, _)| line_start + i);
+    let to = source[start..line_end]
+        .char_indices()
+        .nth(WINDOW_CHARS)
+        .map_or(line_end, |(i, _)| start + i);
+    Excerpt {
+        text: &source[from..to],
         line,
-        start - line_start..end - line_start,
+        local: start - from..end.min(to) - from,
+        cut: Some(column),
+    }
+}
+
+/// The origin (`path:line:col`) the renderer shows for an excerpt, and the true one.
+fn origin_fix(path: &str, x: &Excerpt<'_>) -> (String, String) {
+    let shown = x.text[..x.local.start].chars().count() + 1;
+    let right = x.cut.unwrap_or(shown);
+    (
+        format!("{path}:{}:{shown}", x.line),
+        format!("{path}:{}:{right}", x.line),
     )
 }
 
@@ -61,31 +118,35 @@ fn render(
     };
     let mut out = String::new();
     for d in diags {
-        let (text, line, local) = excerpt(source, index, &d.span);
-        let mut primary = AnnotationKind::Primary.span(local);
+        let x = excerpt(source, index, &d.span);
+        let mut primary = AnnotationKind::Primary.span(x.local.clone());
         if let Some(l) = &d.label {
             primary = primary.label(l.as_str());
         }
+        // The `-->`/`:::` lines of a cut excerpt show the column in the cut line: corrected
+        // after rendering.
+        let mut origins = vec![origin_fix(path, &x)];
         let mut group = Group::with_title(
             Level::ERROR
                 .primary_title(d.message.as_str())
                 .id(d.code.as_str()),
         )
         .element(
-            Snippet::source(text)
-                .line_start(line)
+            Snippet::source(x.text)
+                .line_start(x.line)
                 .path(path)
                 .annotation(primary),
         );
         for r in &d.related {
-            let (rtext, rline, rlocal) = excerpt(source, index, &r.span);
+            let rx = excerpt(source, index, &r.span);
+            origins.push(origin_fix(path, &rx));
             group = group.element(
-                Snippet::source(rtext)
-                    .line_start(rline)
+                Snippet::source(rx.text)
+                    .line_start(rx.line)
                     .path(path)
                     .annotation(
                         AnnotationKind::Context
-                            .span(rlocal)
+                            .span(rx.local)
                             .label(r.message.as_str()),
                     ),
             );
@@ -93,10 +154,29 @@ fn render(
         if let Some(h) = &d.help {
             group = group.element(Level::HELP.message(h.as_str()));
         }
-        out.push_str(&renderer.render(&[group]));
+        push_fixed(&mut out, &renderer.render(&[group]), &origins);
         out.push_str("\n\n");
     }
     out
+}
+
+/// Appends a rendered group, with the origins of cut excerpts corrected (see [`origin_fix`]).
+fn push_fixed(out: &mut String, rendered: &str, origins: &[(String, String)]) {
+    if origins.iter().all(|(shown, right)| shown == right) {
+        out.push_str(rendered);
+        return;
+    }
+    // Past the title line, each snippet's origin in order.
+    let mut at = rendered.find('\n').unwrap_or(0);
+    out.push_str(&rendered[..at]);
+    for (shown, right) in origins {
+        if let Some(i) = rendered[at..].find(shown.as_str()) {
+            out.push_str(&rendered[at..at + i]);
+            out.push_str(right);
+            at += i + shown.len();
+        }
+    }
+    out.push_str(&rendered[at..]);
 }
 
 /// One side of a rendered change: its text and how to name it (`orbit.toml`, `main:orbit.toml`).
@@ -133,25 +213,28 @@ pub fn changes(
             .base
             .as_ref()
             .map(|p| format!("was at {}:{}:{}", base.label, p.line, p.column));
+        let mut origins = Vec::new();
         match (&c.head, &c.base) {
             (Some(p), _) => {
-                let (text, line, local) = excerpt(head.source, &head_index, &p.span);
+                let x = excerpt(head.source, &head_index, &p.span);
+                origins.push(origin_fix(head.label, &x));
                 group = group.element(
-                    Snippet::source(text)
-                        .line_start(line)
+                    Snippet::source(x.text)
+                        .line_start(x.line)
                         .path(head.label)
-                        .annotation(AnnotationKind::Primary.span(local)),
+                        .annotation(AnnotationKind::Primary.span(x.local)),
                 );
             }
             (None, Some(p)) => {
-                let (text, line, local) = excerpt(base.source, &base_index, &p.span);
+                let x = excerpt(base.source, &base_index, &p.span);
+                origins.push(origin_fix(base.label, &x));
                 group = group.element(
-                    Snippet::source(text)
-                        .line_start(line)
+                    Snippet::source(x.text)
+                        .line_start(x.line)
                         .path(base.label)
                         .annotation(
                             AnnotationKind::Primary
-                                .span(local)
+                                .span(x.local)
                                 .label(format!("gone from {}", head.label)),
                         ),
                 );
@@ -169,7 +252,7 @@ pub fn changes(
         if let Some(h) = &c.help {
             group = group.element(Level::HELP.message(h.as_str()));
         }
-        out.push_str(&renderer.render(&[group]));
+        push_fixed(&mut out, &renderer.render(&[group]), &origins);
         out.push_str("\n\n");
     }
     out

@@ -151,10 +151,13 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
                  paths are accepted too{}",
                 d.code.as_str(),
                 d.message,
-                if manifest_path.exists() {
-                    "\n  = help: check the file's permissions and encoding (UTF-8)"
-                } else {
-                    "\n  = help: create the manifest, or pass its path: `manifest!(\"path/to/orbit.toml\")`"
+                match &d.help {
+                    // Not found: the macro's own way to name another path.
+                    _ if std::fs::symlink_metadata(manifest_path).is_err() => "\n  = help: create the manifest, or pass its path: `manifest!(\"path/to/orbit.toml\")`".to_string(),
+                    // What is wrong with the file says what to do about it (a FIFO, a
+                    // directory, too large, not UTF-8, permissions …).
+                    Some(h) => format!("\n  = help: {h}"),
+                    None => String::new(),
                 }
             );
             return compile_error(&msg, opts.span);

@@ -129,3 +129,44 @@ fn declared_arms_resolve_as_the_proc_macro_does() {
     assert!(declared_arms(&many, &module).is_empty());
     assert!(!declared_arms(&many[..MACRO_ARMS_MAX], &module).is_empty());
 }
+
+/// Runs `f` on another thread, failing the test if it has not returned after 10 s (a FIFO
+/// opened for reading blocks until a writer comes).
+fn within_10_s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("returned within 10 s (not blocked on the FIFO)")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_manifest_is_a_compile_error_not_a_hang() {
+    let dir = std::env::temp_dir().join(format!("orbit-codegen-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("pipe.toml");
+    let _ = std::fs::remove_file(&path);
+    let made = std::process::Command::new("mkfifo").arg(&path).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: cannot make a FIFO with mkfifo");
+        return;
+    }
+    let p = path.clone();
+    let out = within_10_s(move || expand(&p, "pipe.toml", &Options::default()).to_string());
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(
+        out.contains("FIFO (named pipe), not a regular file"),
+        "{out}"
+    );
+    assert!(out.contains("help: a manifest is a regular file"), "{out}");
+    assert!(!out.contains("include_bytes"), "{out}");
+    let p = path.clone();
+    let e = within_10_s(move || resolve(&p, "pipe.toml", IdMacro::Mid, "c8fms03")).unwrap_err();
+    assert!(e.contains("ORB004") && e.contains("FIFO"), "{e}");
+    let p = path.clone();
+    let e = within_10_s(move || overview(&p, "pipe.toml")).unwrap_err();
+    assert!(e.contains("FIFO"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
