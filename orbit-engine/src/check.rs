@@ -92,6 +92,7 @@ pub fn check(source: &str) -> Checked {
         diags: Vec::new(),
         manifest: Manifest::default(),
         declared: HashSet::default(),
+        listed: HashSet::default(),
     };
     let (tree, errors) = tree::parse(source);
     let mut fatal = false;
@@ -256,6 +257,10 @@ struct Cx {
     /// Every MID and RID declared with a well-formed key, sound or not: references to them
     /// are not reported again (the entry's own error says what is wrong).
     declared: HashSet<Endpoint>,
+    /// Every component some flow lists, whether or not the model keeps it there (a ninth
+    /// component, a flow whose id is malformed): such a component is not "listed in no flow"
+    /// (ORB204); the flow's own error says what is wrong.
+    listed: HashSet<ComponentId>,
 }
 
 /// A table's entries with their key spans. Looked up by key without copying; copied and
@@ -812,6 +817,7 @@ impl Cx {
                 Ok(f) => f,
                 Err(err) => {
                     self.id_error(Code::Orb101, kspan.clone(), key, &err);
+                    self.listed_by_malformed_flow(fv);
                     continue;
                 }
             };
@@ -893,6 +899,7 @@ impl Cx {
                                 .with_help("divide the process into several flows of at most 8 components each"),
                             );
                         }
+                        self.listed.insert(c);
                         comps.push((c, span.clone()));
                     }
                 }
@@ -909,6 +916,27 @@ impl Cx {
             });
         }
         lists
+    }
+
+    /// Records the well-formed component ids a flow with a malformed id lists, without
+    /// reporting anything about them: the flow's ORB101 is the error, not its components.
+    fn listed_by_malformed_flow(&mut self, fv: Value<'_, '_>) {
+        let Ref::Table(t) = fv.get() else {
+            return;
+        };
+        let Some((_, _, cv)) = t.get("components") else {
+            return;
+        };
+        let Ref::Array(items) = cv.get() else {
+            return;
+        };
+        for item in items.iter() {
+            if let Ref::String(s) = item.get() {
+                if let Some(c) = canonical::<ComponentId>(s) {
+                    self.listed.insert(c);
+                }
+            }
+        }
     }
 
     fn components(&mut self, v: Value<'_, '_>) {
@@ -1031,15 +1059,9 @@ impl Cx {
             self.manifest.flows[fi].components = kept;
         }
         self.manifest.flows.sort_by_key(|f| f.id);
-        let listed: HashSet<ComponentId> = self
-            .manifest
-            .flows
-            .iter()
-            .flat_map(|f| f.components.iter().copied())
-            .collect();
         let mut unlisted = Vec::new();
         for c in &self.manifest.components {
-            if !listed.contains(&c.id) {
+            if !self.listed.contains(&c.id) {
                 unlisted.push(
                     Diagnostic::new(Code::Orb204, c.span.clone(), format!("component `{}` is listed in no flow", c.id))
                         .with_help(format!(

@@ -235,3 +235,43 @@ fn duplicates_point_at_their_first_declaration() {
         checked.diagnostics
     );
 }
+
+/// A minimal valid manifest with `flows` (TOML) and components c4 … c36 declared.
+fn with_flows(flows: &str) -> String {
+    let mut src = String::from(
+        "[orbit]\nname = \"k8or Orbit\"\ncloud = \"aws\"\n\n[environment.k8d]\nname = \"development\"\n\n[region.n-virginia]\nname = \"N. Virginia\"\ncomponents = [1, 100]\n\n",
+    );
+    src.push_str(flows);
+    for n in (4..=36).step_by(4) {
+        src.push_str(&format!("\n[component.c{n}]\nname = \"C{n}\"\n"));
+    }
+    src
+}
+
+fn codes_of(src: &str) -> Vec<&'static str> {
+    orbit_engine::check(src)
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
+}
+
+/// A component that a flow lists is not "listed in no flow" (ORB204) because the flow is
+/// wrong in another way: the flow's own error is the only one.
+#[test]
+fn a_listed_component_is_never_orb204() {
+    let nine = r#"[flow.flow-4]
+name = "Portal"
+components = ["c4", "c8", "c12", "c16", "c20", "c24", "c28", "c32", "c36"]
+"#;
+    assert_eq!(codes_of(&with_flows(nine)), ["ORB103"]);
+    let malformed = r#"[flow.flow-4]
+name = "Portal"
+components = ["c4", "c8", "c12", "c16", "c20", "c24", "c28", "c32"]
+
+[flow.flow-0]
+name = "Zero"
+components = ["c36"]
+"#;
+    assert_eq!(codes_of(&with_flows(malformed)), ["ORB101"]);
+}
