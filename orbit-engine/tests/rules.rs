@@ -275,3 +275,33 @@ components = ["c36"]
 "#;
     assert_eq!(codes_of(&with_flows(malformed)), ["ORB101"]);
 }
+
+/// Environments, regions, legs and events become enum variants: a name that would take a
+/// variant another entry of its kind has (or the enum's `ALL`) is an error, never a silent
+/// renaming by declaration order.
+#[test]
+fn generated_variants_never_change_hands() {
+    let base = with_flows("[flow.flow-4]\nname = \"Portal\"\ncomponents = [\"c4\", \"c8\", \"c12\", \"c16\", \"c20\", \"c24\", \"c28\", \"c32\"]\n[flow.flow-8]\nname = \"More\"\ncomponents = [\"c36\"]\n");
+    assert_eq!(codes_of(&base), Vec::<&str>::new());
+    let cases = [
+        // `a--b`, `a_b`, `A-b` would all read as `Region::AB`: malformed names.
+        ("[region.a-b]\nname = \"AB\"\ncomponents = [200, 300]\n\n[region.a--b]\nname = \"A B\"\ncomponents = [400, 500]\n", "ORB022", None),
+        ("[region.a_b]\nname = \"A B\"\ncomponents = [400, 500]\n", "ORB022", None),
+        ("[environment.8k]\n\n[environment.n8k]\n", "ORB005", Some("generate the same variant `Environment::N8k`")),
+        ("[region.a-l-l]\nname = \"All\"\ncomponents = [400, 500]\n", "ORB005", Some("`Region::ALL`")),
+    ];
+    for (extra, code, message) in cases {
+        let src = format!("{base}\n{extra}");
+        let checked = orbit_engine::check(&src);
+        let found: Vec<_> = checked.diagnostics.iter().collect();
+        assert_eq!(found.len(), 1, "{extra}: {found:?}");
+        assert_eq!(found[0].code.as_str(), code, "{extra}: {found:?}");
+        if let Some(m) = message {
+            assert!(
+                found[0].message.contains(m),
+                "{extra}: {}",
+                found[0].message
+            );
+        }
+    }
+}

@@ -106,19 +106,8 @@ impl<'m> Sound<'m> {
             .iter()
             .filter(|e| mid_ix.contains_key(&e.mid) && rid_ix.contains_key(&e.rid))
             .collect();
-        let mut used = BTreeSet::new();
-        let region_variants = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let v = variant(&r.key);
-                if used.insert(v.clone()) {
-                    v
-                } else {
-                    format!("{v}_{i}")
-                }
-            })
-            .collect();
+        // Distinct: region names are kebab-case (ORB022) and a clash is left out (ORB005).
+        let region_variants = regions.iter().map(|r| variant(&r.key)).collect();
         Sound {
             m,
             region_variants,

@@ -217,8 +217,11 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
 /// The model without the entries whose generated names would clash, and the diagnostics the
 /// checker does not give for them.
 fn emittable(mut manifest: Manifest) -> (Vec<Diagnostic>, Manifest) {
-    let (diags, drop) = emit::name_clashes(&manifest);
+    let (diags, mut drop) = emit::name_clashes(&manifest);
+    // The checker reports these (ORB005); the later entry is left out.
+    drop.extend(manifest.variant_clashes().iter().map(|d| d.span.start));
     if !drop.is_empty() {
+        manifest.regions.retain(|r| !drop.contains(&r.span.start));
         manifest.legs.retain(|l| !drop.contains(&l.span.start));
         manifest.events.retain(|e| !drop.contains(&e.span.start));
         manifest
