@@ -24,7 +24,7 @@ use std::time::SystemTime;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::id::{AnyId, IdKind, Mid, Pid, Rid};
 use crate::render::{self, Style};
 use crate::{check_file, suggest, Manifest};
@@ -207,7 +207,7 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
             Cached {
                 modified: meta.modified().ok(),
                 len: meta.len(),
-                ids: Arc::new(Ids::new(manifest)),
+                ids: Arc::new(Ids::new(manifest, diags)),
             },
         );
     }
@@ -424,14 +424,46 @@ impl Declared {
 /// crate whose id macros the `macro_rules!` arms answer never needs them.
 struct Ids {
     manifest: Manifest,
+    /// The checker's diagnostics: why a declared id may have no constant.
+    diagnostics: Vec<Diagnostic>,
     declared: OnceLock<Declared>,
 }
 
 impl Ids {
-    fn new(manifest: Manifest) -> Self {
+    fn new(manifest: Manifest, diagnostics: Vec<Diagnostic>) -> Self {
         Ids {
             manifest,
+            diagnostics,
             declared: OnceLock::new(),
+        }
+    }
+
+    /// The first diagnostic about the entry `text` itself (not about a reference to it that
+    /// is undeclared), for an id the manifest declares with an error.
+    fn problem_of(&self, text: &str) -> Option<&Diagnostic> {
+        let named = format!("`{text}`");
+        let reference = format!("`{text}` in ");
+        self.diagnostics.iter().find(|d| {
+            d.message.contains(&named)
+                && !d.message.starts_with(&reference)
+                && !matches!(d.code, Code::Orb104 | Code::Orb602 | Code::Orb701)
+        })
+    }
+
+    /// Whether the checked model holds `text` as a MID, RID or PID (sound, but perhaps
+    /// without a constant, as a resource whose flow is not known).
+    fn in_model(&self, which: IdMacro, text: &str) -> bool {
+        let m = &self.manifest;
+        match which {
+            IdMacro::Mid => text
+                .parse::<Mid>()
+                .is_ok_and(|id| m.microservices.iter().any(|x| x.id == id)),
+            IdMacro::Rid => text
+                .parse::<Rid>()
+                .is_ok_and(|id| m.resources.iter().any(|x| x.id == id)),
+            IdMacro::Pid => text
+                .parse::<Pid>()
+                .is_ok_and(|id| m.legs.iter().any(|l| l.parts.iter().any(|p| p.pid == id))),
         }
     }
 
@@ -470,7 +502,7 @@ fn declared(path: &Path) -> Result<Arc<Ids>, String> {
     }
     let (_, checked) =
         check_file(&canonical).map_err(|d| format!("{}: {}", d.code.as_str(), d.message))?;
-    let ids = Arc::new(Ids::new(emittable(checked.manifest).1));
+    let ids = Arc::new(Ids::new(emittable(checked.manifest).1, checked.diagnostics));
     cache.insert(
         canonical,
         Cached {
@@ -551,6 +583,30 @@ pub fn resolve(
     match found {
         Some(canonical) => Ok(constant(&canonical)),
         None => {
+            // Declared, but with an error that leaves it without a constant: say which.
+            let canonical = match which {
+                IdMacro::Mid => text.parse::<Mid>().map(|x| x.to_string()),
+                IdMacro::Rid => text.parse::<Rid>().map(|x| x.to_string()),
+                IdMacro::Pid => text.parse::<Pid>().map(|x| x.to_string()),
+            }
+            .unwrap_or_else(|_| text.to_string());
+            let problem = ids.problem_of(&canonical);
+            if problem.is_some() || ids.in_model(which, &canonical) {
+                let mut msg = format!(
+                    "{} `{canonical}` is declared in `{display_path}`, but its declaration breaks a rule, so it has no constant",
+                    kind.describe()
+                );
+                if let Some(d) = problem {
+                    msg.push_str(&format!(
+                        "\n  = note: {}: {} (at {display_path}:{}:{})",
+                        d.code, d.message, d.line, d.column
+                    ));
+                }
+                msg.push_str(&format!(
+                    "\n  = help: fix `{display_path}`: every error is reported at the `manifest!` call, and by `orbit check`"
+                ));
+                return Err(msg);
+            }
             let near = suggest::nearest(text, names.iter().map(String::as_str), 3);
             let mut msg = format!(
                 "{} `{text}` is not declared in `{display_path}`",
