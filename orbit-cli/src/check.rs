@@ -36,6 +36,32 @@ fn json(d: &orbit_engine::Diagnostic) -> JsonDiagnostic<'_> {
     }
 }
 
+/// Prints the JSON report of a manifest that breaks rules or cannot be read.
+pub fn print_report(shown: &str, diagnostics: &[orbit_engine::Diagnostic]) -> Outcome {
+    common::print_json(&Report {
+        manifest: shown,
+        ok: false,
+        diagnostics: diagnostics.iter().map(json).collect(),
+    })
+}
+
+/// Prints the JSON report of a manifest that was not found: one ORB004 diagnostic.
+pub fn print_not_found(fail: &Fail) -> Outcome {
+    let message = fail.message.clone().unwrap_or_default();
+    common::print_json(&Report {
+        manifest: "orbit.toml",
+        ok: false,
+        diagnostics: vec![JsonDiagnostic {
+            code: "ORB004",
+            severity: "error",
+            message: &message,
+            line: 1,
+            column: 1,
+            help: fail.help.as_deref(),
+        }],
+    })
+}
+
 /// Runs `orbit check`.
 pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outcome {
     if let (Some(p), Some(m)) = (path, manifest) {
@@ -54,19 +80,7 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
         Ok(at) => at,
         Err(fail) => {
             if format == Format::Json {
-                let message = fail.message.clone().unwrap_or_default();
-                common::print_json(&Report {
-                    manifest: "orbit.toml",
-                    ok: false,
-                    diagnostics: vec![JsonDiagnostic {
-                        code: "ORB004",
-                        severity: "error",
-                        message: &message,
-                        line: 1,
-                        column: 1,
-                        help: fail.help.as_deref(),
-                    }],
-                })?;
+                print_not_found(&fail)?;
             }
             return Err(fail);
         }
@@ -74,11 +88,7 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
     match orbit_engine::check_file(&at.path) {
         Err(d) => {
             match format {
-                Format::Json => common::print_json(&Report {
-                    manifest: &at.shown,
-                    ok: false,
-                    diagnostics: vec![json(&d)],
-                })?,
+                Format::Json => print_report(&at.shown, std::slice::from_ref(&d))?,
                 Format::Human => out!("{}", common::unreadable(&d, &at.shown)),
             }
             Err(Fail {

@@ -2045,7 +2045,9 @@ impl Manifest {
     /// The generator leaves these entries out, so a new entry never takes a variant's name.
     pub(crate) fn variant_clashes(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let families: [(&str, &str, Vec<(&str, &Range<usize>)>); 4] = [
+        /// What the entries are, their enum, and each entry's name and declaration.
+        type Family<'m> = (&'static str, &'static str, Vec<(&'m str, &'m Range<usize>)>);
+        let families: [Family<'_>; 4] = [
             (
                 "environment",
                 "Environment",

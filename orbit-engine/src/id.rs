@@ -975,7 +975,10 @@ pub fn check_code(text: &str, what: &str) -> Result<(), IdError> {
     {
         let e = IdError::new(
             IdKind::Environment,
-            format!("`{c}` cannot appear in a {what} code: use lowercase letters and digits"),
+            format!(
+                "`{c}` cannot appear in {} {what} code: use lowercase letters and digits",
+                article(what)
+            ),
             i..i + c.len_utf8(),
         );
         let lower = text.to_ascii_lowercase();
@@ -991,6 +994,14 @@ pub fn check_code(text: &str, what: &str) -> Result<(), IdError> {
         );
     }
     Ok(())
+}
+
+/// The indefinite article of `word`: "an" before a vowel ("an environment"), else "a".
+pub fn article(word: &str) -> &'static str {
+    match word.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'A' | b'E' | b'I' | b'O' | b'U') => "an",
+        _ => "a",
+    }
 }
 
 /// Why a `repository_owner` or `repository_branch` is malformed: what is wrong, where in the
@@ -1316,12 +1327,22 @@ impl ResourceKind {
         Ok(())
     }
 
+    /// The longest physical name the cloud allows for this kind: 63 characters for an S3
+    /// bucket, 255 for a DynamoDB table, 64 for a MySQL database (RDS `DBName`).
+    pub const fn max_name_len(self) -> usize {
+        match self {
+            ResourceKind::S3 => 63,
+            ResourceKind::Dynamodb => 255,
+            ResourceKind::Mysql => 64,
+        }
+    }
+
     /// Checks a complete physical name against the cloud's limits. Returns what is wrong.
     pub fn check_cloud_limits(self, name: &str) -> Result<(), String> {
         let len = name.len();
         match self {
             ResourceKind::S3 => {
-                if !(3..=63).contains(&len) {
+                if !(3..=self.max_name_len()).contains(&len) {
                     return Err(format!(
                         "an S3 bucket name has 3 to 63 characters; `{name}` has {len}"
                     ));
@@ -1343,7 +1364,7 @@ impl ResourceKind {
                 Ok(())
             }
             ResourceKind::Dynamodb => {
-                if !(3..=255).contains(&len) {
+                if !(3..=self.max_name_len()).contains(&len) {
                     return Err(format!(
                         "a DynamoDB table name has 3 to 255 characters; `{name}` has {len}"
                     ));
@@ -1356,7 +1377,7 @@ impl ResourceKind {
                 Ok(())
             }
             ResourceKind::Mysql => {
-                if len > 64 {
+                if len > self.max_name_len() {
                     return Err(format!("a MySQL database name (RDS DBName) has at most 64 characters; `{name}` has {len}"));
                 }
                 if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
@@ -1959,6 +1980,18 @@ pub const MAX_COMPONENTS_PER_FLOW: usize = 8;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_messages_take_the_right_article() {
+        let e = check_code("K8d", "environment").unwrap_err();
+        assert!(
+            e.message().contains("in an environment code"),
+            "{}",
+            e.message()
+        );
+        let e = check_code("AWS", "cloud").unwrap_err();
+        assert!(e.message().contains("in a cloud code"), "{}", e.message());
+    }
 
     #[test]
     fn repository_owners_follow_github() {
