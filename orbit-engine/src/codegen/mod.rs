@@ -14,6 +14,7 @@
 //! The output is deterministic: the same manifest gives the same tokens, byte for byte.
 
 mod emit;
+mod markdown;
 mod names;
 
 use std::collections::{BTreeMap, BTreeSet};
