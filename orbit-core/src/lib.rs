@@ -84,7 +84,11 @@ pub use orbit_macros::{manifest, manifest_doc};
 /// generated docs must hold no doctest, or `cargo test --doc` would run the manifest's code.
 #[cfg(doctest)]
 pub mod doc_code {
-    orbit_macros::manifest!("$CARGO_MANIFEST_DIR/src/doc-code.toml", core = crate, macros = false);
+    orbit_macros::manifest!(
+        "$CARGO_MANIFEST_DIR/src/doc-code.toml",
+        core = crate,
+        macros = false
+    );
 }
 
 #[doc = orbit_macros::manifest_doc!("orbit.toml")]

@@ -307,7 +307,7 @@ fn declared_arms(ids: &[String], module: &TokenStream) -> TokenStream {
 fn id_macros(abs: &str, display: &str, opts: &Options, declared: [&[String]; 3]) -> TokenStream {
     let core = opts.core_in_macro();
     let module = opts.module_in_macro();
-    let mut out = TokenStream::new();
+    let mut out = misuse_hints(opts);
     for ((name, what, example), ids) in [
         ("mid", "MID", "c8fms03"),
         ("rid", "RID", "c20bre06"),
@@ -341,6 +341,67 @@ fn id_macros(abs: &str, display: &str, opts: &Options, declared: [&[String]; 3])
                 pub use #m;
             },
         );
+    }
+    out
+}
+
+/// Items that turn the two ways to misplace a `manifest!` with id macros into errors that
+/// say what to do:
+///
+/// - A second `manifest!` with macros in one crate defines `mid!`, `rid!` and `pid!` at the
+///   crate root again (E0428, "defined multiple times"); the marker macro defined beside
+///   them is then defined twice as well, and its name says the fix.
+/// - A `manifest!` outside the module its `module` option names (`crate::ids` by default)
+///   gives id macros that cannot find their constants; a constant compares the module the
+///   call is in (`module_path!()`) with the option and fails the build with the fix.
+fn misuse_hints(opts: &Options) -> TokenStream {
+    let mut out = quote! {
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! orbit_manifest_defines_mid_rid_pid_once_per_crate__add_macros_false_to_the_other_manifest_call {
+            () => {};
+        }
+    };
+    let written: String = opts
+        .module
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // Only a path from the crate root can be compared with `module_path!()`.
+    if let Some(want) = written.strip_prefix("crate") {
+        if want.is_empty() || want.starts_with("::") {
+            let msg = format!(
+                "orbit: this `manifest!` is not in the module `{written}`, where its `mid!`, `rid!` and `pid!` look for the constants: name the module it is in with `manifest!(\"…\", module = crate::path::to::it)`, or add `macros = false` if the crate does not use the id macros of this manifest"
+            );
+            out.extend(quote! {
+                const _: () = {
+                    // `module_path!()` is `<crate>::<path>`: its path after the crate's name
+                    // must be the option's after `crate`.
+                    const fn __orbit_in_module(here: &str, want: &str) -> bool {
+                        let (h, w) = (here.as_bytes(), want.as_bytes());
+                        let mut start = 0;
+                        while start < h.len() && h[start] != b':' {
+                            start += 1;
+                        }
+                        if h.len() - start != w.len() {
+                            return false;
+                        }
+                        let mut i = 0;
+                        while i < w.len() {
+                            if h[start + i] != w[i] {
+                                return false;
+                            }
+                            i += 1;
+                        }
+                        true
+                    }
+                    if !__orbit_in_module(::core::module_path!(), #want) {
+                        ::core::panic!(#msg);
+                    }
+                };
+            });
+        }
     }
     out
 }
