@@ -141,3 +141,59 @@ fn editing_the_manifest_regenerates_on_the_next_build() {
 
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `manifest!("$VAR/orbit.toml")`: changing the variable makes the next build read the
+/// manifest it now names (the expansion reads `VAR` with `option_env!`, which rustc records
+/// in the crate's dep-info), although no file changed.
+#[test]
+fn changing_the_path_variable_regenerates_on_the_next_build() {
+    let dir = std::env::temp_dir().join(format!("orbit-rebuild-env-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    for (sub, extra) in [
+        ("one", ""),
+        ("two", "\n[microservice.c8bms06]\nname = \"Upload Logic\"\n"),
+    ] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::write(dir.join(sub).join("orbit.toml"), format!("{HEAD}{extra}")).unwrap();
+    }
+    let core = workspace().join("orbit-core");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"probe-env\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\
+             [dependencies]\norbit-core = {{ path = {:?} }}\n[workspace]\n",
+            core.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        MAIN.replace("\"orbit.toml\"", "\"$ORBIT_PROBE_MANIFESTS/orbit.toml\""),
+    )
+    .unwrap();
+    let run_with = |sub: &str| {
+        let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["run", "-q"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", target_dir())
+            .env("ORBIT_PROBE_MANIFESTS", dir.join(sub))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    assert_eq!(run_with("one"), "c8fms03 probe-images-403-bkt-k8d-aws");
+    assert_eq!(
+        run_with("two"),
+        "c8fms03,c8bms06 probe-images-403-bkt-k8d-aws"
+    );
+    assert_eq!(run_with("one"), "c8fms03 probe-images-403-bkt-k8d-aws");
+    let _ = std::fs::remove_dir_all(&dir);
+}

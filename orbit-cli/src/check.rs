@@ -36,6 +36,32 @@ fn json(d: &orbit_engine::Diagnostic) -> JsonDiagnostic<'_> {
     }
 }
 
+/// Prints the JSON report of a manifest that breaks rules or cannot be read.
+pub fn print_report(shown: &str, diagnostics: &[orbit_engine::Diagnostic]) -> Outcome {
+    common::print_json(&Report {
+        manifest: shown,
+        ok: false,
+        diagnostics: diagnostics.iter().map(json).collect(),
+    })
+}
+
+/// Prints the JSON report of a manifest that was not found: one ORB004 diagnostic.
+pub fn print_not_found(fail: &Fail) -> Outcome {
+    let message = fail.message.clone().unwrap_or_default();
+    common::print_json(&Report {
+        manifest: "orbit.toml",
+        ok: false,
+        diagnostics: vec![JsonDiagnostic {
+            code: "ORB004",
+            severity: "error",
+            message: &message,
+            line: 1,
+            column: 1,
+            help: fail.help.as_deref(),
+        }],
+    })
+}
+
 /// Runs `orbit check`.
 pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outcome {
     if let (Some(p), Some(m)) = (path, manifest) {
@@ -53,32 +79,9 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
     let at: ManifestPath = match common::locate(path.or(manifest)) {
         Ok(at) => at,
         Err(fail) => {
-            let message = fail.message.clone().unwrap_or_default();
             match format {
-                Format::Json => common::print_json(&Report {
-                    manifest: "orbit.toml",
-                    ok: false,
-                    diagnostics: vec![JsonDiagnostic {
-                        code: "ORB004",
-                        severity: "error",
-                        message: &message,
-                        line: 1,
-                        column: 1,
-                        help: fail.help.as_deref(),
-                    }],
-                })?,
-                Format::Github | Format::Sarif => {
-                    let item = report::Item {
-                        rule: "ORB004".into(),
-                        title: orbit_engine::Code::Orb004.title().into(),
-                        severity: orbit_engine::Severity::Error,
-                        message,
-                        help: fail.help.clone(),
-                        path: None,
-                        position: None,
-                    };
-                    ci(format, &[item], "orbit.toml: unreadable")?;
-                }
+                Format::Json => print_not_found(&fail)?,
+                Format::Github | Format::Sarif => ci_not_found(format, &fail)?,
                 Format::Human => {}
             }
             return Err(fail);
@@ -87,11 +90,7 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
     match orbit_engine::check_file(&at.path) {
         Err(d) => {
             match format {
-                Format::Json => common::print_json(&Report {
-                    manifest: &at.shown,
-                    ok: false,
-                    diagnostics: vec![json(&d)],
-                })?,
+                Format::Json => print_report(&at.shown, std::slice::from_ref(&d))?,
                 Format::Human => out!("{}", common::unreadable(&d, &at.shown)),
                 Format::Github | Format::Sarif => {
                     let mut items = report::diagnostics(std::slice::from_ref(&d), &at.shown);
@@ -152,6 +151,20 @@ pub fn run(path: Option<&Path>, manifest: Option<&Path>, format: Format) -> Outc
             }
         }
     }
+}
+
+/// Reports a manifest that could not be found as one ORB004 finding in a CI format.
+pub fn ci_not_found(format: Format, fail: &Fail) -> Outcome {
+    let item = report::Item {
+        rule: "ORB004".into(),
+        title: orbit_engine::Code::Orb004.title().into(),
+        severity: orbit_engine::Severity::Error,
+        message: fail.message.clone().unwrap_or_default(),
+        help: fail.help.clone(),
+        path: None,
+        position: None,
+    };
+    ci(format, &[item], "orbit.toml: not found")
 }
 
 /// Prints findings as GitHub workflow commands (with `summary` last) or as one SARIF log.

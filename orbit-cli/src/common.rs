@@ -4,6 +4,8 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use orbit_engine::render::{self, Style};
+
+use crate::report::ReportFormat;
 use orbit_engine::Manifest;
 
 /// Writes to stdout like `print!`, returning a [`Fail`] instead of panicking; a closed pipe
@@ -188,6 +190,86 @@ pub fn load(given: Option<&Path>) -> Result<Loaded, Fail> {
     load_at(at)
 }
 
+/// [`load`] for a verb whose output is `format`: with `--format json` (or `github`, `sarif`),
+/// a manifest that is missing, unreadable or broken is reported on stdout as `orbit check`
+/// reports it in that format (`{"manifest", "ok": false, "diagnostics"}` for JSON), with the
+/// same exit code.
+pub fn load_as(given: Option<&Path>, format: impl Into<ReportFormat>) -> Result<Loaded, Fail> {
+    let format = format.into();
+    match locate(given) {
+        Ok(at) => load_at_as(at, format),
+        Err(fail) => {
+            match format {
+                ReportFormat::Human => {}
+                ReportFormat::Json => crate::check::print_not_found(&fail)?,
+                ReportFormat::Github | ReportFormat::Sarif => {
+                    crate::check::ci_not_found(format, &fail)?
+                }
+            }
+            Err(fail)
+        }
+    }
+}
+
+/// [`load_at`] for a verb whose output is `format` (see [`load_as`]).
+pub fn load_at_as(at: ManifestPath, format: impl Into<ReportFormat>) -> Result<Loaded, Fail> {
+    let format = format.into();
+    if format == ReportFormat::Human {
+        return load_at(at);
+    }
+    let report = |diags: &[orbit_engine::Diagnostic]| match format {
+        ReportFormat::Github | ReportFormat::Sarif => crate::check::ci(
+            format,
+            &crate::report::diagnostics(diags, &at.shown),
+            &format!(
+                "{}: failed — {} error{}",
+                at.shown,
+                diags.len(),
+                plural(diags.len())
+            ),
+        ),
+        _ => crate::check::print_report(&at.shown, diags),
+    };
+    match orbit_engine::check_file(&at.path) {
+        Err(d) => {
+            report(std::slice::from_ref(&d))?;
+            Err(Fail {
+                code: USAGE,
+                message: None,
+                help: None,
+            })
+        }
+        Ok((source, checked)) => {
+            if checked.diagnostics.is_empty() {
+                return Ok(Loaded {
+                    at,
+                    source,
+                    manifest: checked.manifest,
+                });
+            }
+            report(&checked.diagnostics)?;
+            Err(broken(&at, checked.diagnostics.len()))
+        }
+    }
+}
+
+/// The failure of a verb whose manifest breaks `n` rules.
+fn broken(at: &ManifestPath, n: usize) -> Fail {
+    let (them, lists) = if n == 1 {
+        ("it", "shows it")
+    } else {
+        ("them", "lists them")
+    };
+    Fail::finding(
+        format!(
+            "{} breaks {n} rule{}; fix {them} first",
+            at.shown,
+            plural(n)
+        ),
+        Some(format!("`orbit check {}` {lists}", at.shown)),
+    )
+}
+
 /// Reads and checks the manifest at a known place.
 pub fn load_at(at: ManifestPath) -> Result<Loaded, Fail> {
     match orbit_engine::check_file(&at.path) {
@@ -211,20 +293,7 @@ pub fn load_at(at: ManifestPath) -> Result<Loaded, Fail> {
                 "{}",
                 render::all(&checked.diagnostics, &source, &at.shown, stderr_style())
             );
-            Err(Fail::finding(
-                format!(
-                    "{} breaks {} rule{}; fix {} first",
-                    at.shown,
-                    checked.diagnostics.len(),
-                    plural(checked.diagnostics.len()),
-                    if checked.diagnostics.len() == 1 {
-                        "it"
-                    } else {
-                        "them"
-                    }
-                ),
-                Some(format!("`orbit check {}` lists them", at.shown)),
-            ))
+            Err(broken(&at, checked.diagnostics.len()))
         }
     }
 }
@@ -250,6 +319,28 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Outcome {
             "report this as a bug",
         )),
     }
+}
+
+/// `s` safe to print on a terminal: control characters (but for line breaks, which the
+/// callers lay out) and the bidirectional controls that reorder what is shown are written as
+/// `\u{1b}` escapes, so a manifest cannot move the cursor, recolour or hide text.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    let escape = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(escape) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if escape(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// "`a`, `b`, `c`".

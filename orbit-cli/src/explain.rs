@@ -57,15 +57,21 @@ impl Explanation {
 
 /// Runs `orbit explain`.
 pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(Fail::usage(
+            "nothing to explain: the text is empty",
+            "give an id or a name, e.g. `orbit explain c8fms03` or `orbit explain user-input-manifest-data-1606-tbl-k8d-aws`",
+        ));
+    }
     let loaded: Option<Loaded> = match manifest {
-        Some(p) => Some(common::load(Some(p))?),
+        Some(p) => Some(common::load_as(Some(p), format)?),
         None => match common::locate(None) {
-            Ok(at) => Some(common::load_at(at)?),
+            Ok(at) => Some(common::load_at_as(at, format)?),
             Err(_) => None,
         },
     };
     let m = loaded.as_ref().map(|l| &l.manifest);
-    let text = text.trim();
     let mut x = Explanation {
         text: text.to_string(),
         ..Explanation::default()
@@ -89,7 +95,23 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
             x.kind = any.kind().describe().to_string();
             x.well_formed = true;
             structure(&mut x, any, m);
-            if let Some(m) = m {
+            if let AnyId::PhysicalName(pn) = any {
+                if let Some(p) = cloud_limits(pn, text) {
+                    // The form is right, but no such name can exist (ORB407's limits).
+                    x.well_formed = false;
+                    x.problems.push(p);
+                    x.notes.push("a physical name must meet the cloud's limits; names are never truncated to fit".into());
+                }
+            }
+            if !x.well_formed {
+                if let Some(m) = m {
+                    x.nearest = suggest::nearest(
+                        text,
+                        candidates(m, any.kind()).iter().map(String::as_str),
+                        3,
+                    );
+                }
+            } else if let Some(m) = m {
                 let declared = declaration(&mut x, any, m);
                 x.declared = Some(declared);
                 if !declared {
@@ -152,46 +174,50 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
     }
 }
 
+/// The human form; every text from the manifest or the argument is passed through
+/// [`common::visible`], so that no control character reaches the terminal.
 fn human(x: &Explanation, shown: Option<&str>) -> String {
     let mut out = String::new();
+    let v = |s: &str| common::visible(s).into_owned();
+    let text = v(&x.text);
     if !x.well_formed {
         let n = x.problems.len();
         out.push_str(&format!(
             "error: `{}` is not a well-formed {}: {} problem{}\n",
-            x.text,
+            text,
             x.kind,
             n,
             common::plural(n)
         ));
         // The text, then a caret line per problem.
-        out.push_str(&format!("  |\n  | {}\n", x.text));
+        out.push_str(&format!("  |\n  | {text}\n"));
         for p in &x.problems {
-            let pad: usize = x.text.get(..p.start).map_or(0, |s| s.chars().count());
+            let pad: usize = x.text.get(..p.start).map_or(0, |s| v(s).chars().count());
             let width = x
                 .text
                 .get(p.start..p.end)
-                .map_or(1, |s| s.chars().count())
+                .map_or(1, |s| v(s).chars().count())
                 .max(1);
             out.push_str(&format!(
                 "  | {}{} {}\n",
                 " ".repeat(pad),
                 "^".repeat(width),
-                p.message
+                v(&p.message)
             ));
         }
         out.push_str("  |\n");
         if let Some(s) = &x.suggestion {
-            out.push_str(&format!("  = help: write `{s}`\n"));
+            out.push_str(&format!("  = help: write `{}`\n", v(s)));
         }
         if !x.nearest.is_empty() {
             out.push_str(&format!(
                 "  = help: declared in {}: {}\n",
                 shown.unwrap_or("the manifest"),
-                common::ticked(&x.nearest)
+                v(&common::ticked(&x.nearest))
             ));
         }
         for n in &x.notes {
-            out.push_str(&format!("  = note: {n}\n"));
+            out.push_str(&format!("  = note: {}\n", v(n)));
         }
         return out;
     }
@@ -200,7 +226,7 @@ fn human(x: &Explanation, shown: Option<&str>) -> String {
         (Some(false), Some(s)) => format!("well formed, but not declared in {s}"),
         _ => "well formed".to_string(),
     };
-    out.push_str(&format!("{}: {}, {status}\n", x.text, x.kind));
+    out.push_str(&format!("{text}: {}, {status}\n", x.kind));
     let width = x
         .facts
         .iter()
@@ -210,17 +236,17 @@ fn human(x: &Explanation, shown: Option<&str>) -> String {
     for f in &x.facts {
         for (i, line) in f.value.lines().enumerate() {
             let label = if i == 0 { f.label.as_str() } else { "" };
-            out.push_str(&format!("  {label:width$}  {line}\n"));
+            out.push_str(&format!("  {label:width$}  {}\n", v(line)));
         }
     }
     if !x.nearest.is_empty() {
         out.push_str(&format!(
             "  = help: did you mean {}?\n",
-            common::ticked(&x.nearest)
+            v(&common::ticked(&x.nearest))
         ));
     }
     for n in &x.notes {
-        out.push_str(&format!("  = note: {n}\n"));
+        out.push_str(&format!("  = note: {}\n", v(n)));
     }
     out
 }
@@ -251,7 +277,10 @@ fn step_note(n: u16, step: u16, what: &str) -> String {
     if n.is_multiple_of(step) {
         format!("a multiple of {step}")
     } else {
-        format!("not a multiple of {step}: a reserved slot, usable only by an {what} with `inserted = true`")
+        format!(
+            "not a multiple of {step}: a reserved slot, usable only by {} {what} with `inserted = true`",
+            id::article(what)
+        )
     }
 }
 
@@ -390,6 +419,32 @@ fn physical_structure(x: &mut Explanation, pn: PhysicalName<'_>, m: Option<&Mani
     );
     x.fact("environment", pn.env);
     x.fact("cloud", pn.cloud);
+}
+
+/// How a physical name of the right form breaks its cloud's limits (those `orbit check`
+/// applies as ORB407), pointing at the characters past the longest name allowed.
+fn cloud_limits(pn: PhysicalName<'_>, text: &str) -> Option<ProblemOut> {
+    let why = pn.kind.check_cloud_limits(text).err()?;
+    let max = pn.kind.max_name_len();
+    let what = match pn.kind {
+        id::ResourceKind::S3 => "an S3 bucket name",
+        id::ResourceKind::Dynamodb => "a DynamoDB table name",
+        id::ResourceKind::Mysql => "a MySQL database name (RDS DBName)",
+    };
+    let len = text.len();
+    Some(if len > max {
+        ProblemOut {
+            message: format!("{what} has at most {max} characters; this one has {len}"),
+            start: max,
+            end: len,
+        }
+    } else {
+        ProblemOut {
+            message: why,
+            start: 0,
+            end: len,
+        }
+    })
 }
 
 fn endpoint_label(e: Endpoint, m: Option<&Manifest>) -> String {

@@ -216,7 +216,15 @@ fn mid(id: &str) -> String {
     id.replace('-', "_")
 }
 
-/// Text inside a quoted Mermaid label.
+/// Whether `c` must not be written raw into a diagram: a control character (a line break
+/// included: it would end the Mermaid statement) or a bidirectional control, which would
+/// reach the terminal or reorder the text shown.
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text inside a quoted Mermaid label; unprintable characters as entity codes (`#27;`).
 fn mtext(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -224,6 +232,7 @@ fn mtext(s: &str) -> String {
             '"' => out.push_str("#quot;"),
             '#' => out.push_str("#35;"),
             ';' => out.push_str("#59;"),
+            c if unprintable(c) => out.push_str(&format!("#{};", u32::from(c))),
             c => out.push(c),
         }
     }
@@ -280,8 +289,20 @@ fn mermaid(g: &Graph) -> String {
     out
 }
 
+/// Text inside a quoted DOT string; a line break as DOT's `\n`, other unprintable
+/// characters as HTML entities (`&#27;`), which Graphviz reads in labels.
 fn dtext(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c if unprintable(c) => out.push_str(&format!("&#{};", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn dot(g: &Graph) -> String {

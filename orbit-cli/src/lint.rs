@@ -53,7 +53,7 @@ struct JsonFinding<'a> {
 
 /// Runs `orbit lint`.
 pub fn run(a: &LintArgs, manifest: Option<&Path>) -> Outcome {
-    let l = common::load(manifest)?;
+    let l = common::load_as(manifest, a.format)?;
     let linter = Linter::new(&l.manifest);
     let roots: Vec<PathBuf> = if a.paths.is_empty() {
         vec![PathBuf::from(".")]

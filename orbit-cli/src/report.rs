@@ -21,6 +21,15 @@ pub enum ReportFormat {
     Sarif,
 }
 
+impl From<crate::Format> for ReportFormat {
+    fn from(f: crate::Format) -> Self {
+        match f {
+            crate::Format::Human => ReportFormat::Human,
+            crate::Format::Json => ReportFormat::Json,
+        }
+    }
+}
+
 /// One finding, as the CI formats need it.
 #[derive(Debug, Clone)]
 pub struct Item {

@@ -46,12 +46,17 @@ fn key_schema(table: &str, key: &str) -> Option<Value> {
             v["description"] = json!("The cloud code ending every physical name, e.g. \"aws\".");
             v
         }
-        ("orbit", "repository_owner") => {
-            text("Owner of the flow repositories, e.g. \"k8or-orbit-aws\".")
-        }
-        ("orbit", "repository_branch") => {
-            text("Branch the repository URLs point at, e.g. \"k8or-dev\".")
-        }
+        ("orbit", "repository_owner") => json!({
+            "type": "string",
+            "pattern": "^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
+            "maxLength": 39,
+            "description": "GitHub owner of the flow repositories: letters, digits and single hyphens, at most 39 characters, e.g. \"k8or-orbit-aws\"."
+        }),
+        ("orbit", "repository_branch") => json!({
+            "type": "string",
+            "pattern": "^[^\\u0000-\\u0020\\u007f~^:?*\\[\\\\]+$",
+            "description": "Git branch the repository URLs point at, e.g. \"k8or-dev\" (git's ref-name rules; `orbit check` applies all of them)."
+        }),
         ("orbit", "retired") => json!({
             "type": "array",
             "items": pattern(endpoint()),

@@ -6,12 +6,18 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A UTC instant with one-second precision, written as RFC 3339: `2024-10-27T10:00:00Z`.
 ///
+/// It parses any RFC 3339 date-time: fractional seconds are dropped (the instant's whole
+/// second) and an offset is converted to UTC; it always writes UTC with `Z`.
+///
 /// ```
 /// use orbit_core::Timestamp;
 ///
 /// let t: Timestamp = "2024-10-27T10:00:15Z".parse().unwrap();
 /// assert_eq!(t.unix_seconds(), 1_730_023_215);
 /// assert_eq!(t.to_string(), "2024-10-27T10:00:15Z");
+///
+/// let same: Timestamp = "2024-10-27T12:00:15.250+02:00".parse().unwrap();
+/// assert_eq!(same, t);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Timestamp {
@@ -85,7 +91,7 @@ impl fmt::Display for Timestamp {
     }
 }
 
-/// Why a text is not an RFC 3339 UTC timestamp of the form `2024-10-27T10:00:00Z`.
+/// Why a text is not an RFC 3339 date-time such as `2024-10-27T10:00:00Z`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseTimestampError(String);
 
@@ -93,7 +99,7 @@ impl fmt::Display for ParseTimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "`{}` is not a UTC timestamp of the form `2024-10-27T10:00:00Z`",
+            "`{}` is not an RFC 3339 date-time such as `2024-10-27T10:00:00Z` (fractional seconds and offsets such as `+02:00` are allowed)",
             self.0
         )
     }
@@ -103,21 +109,26 @@ impl std::error::Error for ParseTimestampError {}
 
 impl FromStr for Timestamp {
     type Err = ParseTimestampError;
+
+    /// Parses an RFC 3339 date-time: `2024-10-27T10:00:00Z`, with fractional seconds
+    /// (`10:00:00.123Z`; dropped, rounding toward the past, as a timestamp keeps whole
+    /// seconds), a numeric offset (`+02:00`, `-05:30`, `+00:00`; converted to UTC), and
+    /// lowercase `t` and `z` as RFC 3339 allows. A leap second (`:60`) is refused: it has no
+    /// Unix time of its own.
     fn from_str(s: &str) -> Result<Self, ParseTimestampError> {
         let err = || ParseTimestampError(s.to_string());
         let b = s.as_bytes();
-        if b.len() != 20
+        if b.len() < 20
             || b[4] != b'-'
             || b[7] != b'-'
-            || b[10] != b'T'
+            || !matches!(b[10], b'T' | b't')
             || b[13] != b':'
             || b[16] != b':'
-            || b[19] != b'Z'
         {
             return Err(err());
         }
         let num = |r: std::ops::Range<usize>| -> Option<i64> {
-            let t = &s[r];
+            let t = s.get(r)?;
             t.bytes()
                 .all(|c| c.is_ascii_digit())
                 .then(|| t.parse().ok())
@@ -132,6 +143,36 @@ impl FromStr for Timestamp {
             num(17..19),
         ) else {
             return Err(err());
+        };
+        // Fractional seconds: `.` and at least one digit.
+        let mut at = 19;
+        if b[at] == b'.' {
+            let digits = b[at + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits == 0 {
+                return Err(err());
+            }
+            at += 1 + digits;
+        }
+        let offset = match &b[at..] {
+            [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+                let (Some(oh), Some(om)) = (num(at + 1..at + 3), num(at + 4..at + 6)) else {
+                    return Err(err());
+                };
+                if oh > 23 || om > 59 {
+                    return Err(err());
+                }
+                let o = oh * 3600 + om * 60;
+                if *sign == b'+' {
+                    o
+                } else {
+                    -o
+                }
+            }
+            _ => return Err(err()),
         };
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
         let month_days = [
@@ -158,7 +199,7 @@ impl FromStr for Timestamp {
             return Err(err());
         }
         Ok(Timestamp {
-            unix: days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se,
+            unix: days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + se - offset,
         })
     }
 }
@@ -255,6 +296,44 @@ mod tests {
         assert!("2023-02-29T00:00:00Z".parse::<Timestamp>().is_err());
         assert!("2024-10-27 10:00:00Z".parse::<Timestamp>().is_err());
         assert!("2024-10-27T24:00:00Z".parse::<Timestamp>().is_err());
+    }
+
+    #[test]
+    fn rfc_3339_date_times_parse() {
+        let t = |s: &str| s.parse::<Timestamp>().map(|t| t.to_string());
+        let at = Ok("2024-10-27T10:00:00Z".to_string());
+        for same in [
+            "2024-10-27T10:00:00Z",
+            "2024-10-27T10:00:00.123Z",
+            "2024-10-27T10:00:00.999999999Z",
+            "2024-10-27t10:00:00z",
+            "2024-10-27T10:00:00+00:00",
+            "2024-10-27T10:00:00-00:00",
+            "2024-10-27T12:00:00+02:00",
+            "2024-10-27T04:30:00.5-05:30",
+            "2024-10-28T00:00:00+14:00",
+        ] {
+            assert_eq!(t(same), at, "{same}");
+        }
+        assert_eq!(
+            t("2024-12-31T23:30:00-01:00").as_deref(),
+            Ok("2025-01-01T00:30:00Z")
+        );
+        for bad in [
+            "2024-10-27T10:00:00",
+            "2024-10-27T10:00:00.Z",
+            "2024-10-27T10:00:00.1",
+            "2024-10-27T10:00:00+0200",
+            "2024-10-27T10:00:00+24:00",
+            "2024-10-27T10:00:00+02:60",
+            "2024-10-27T10:00:60Z",
+            "2024-10-27 10:00:00Z",
+            "2024-10-27T10:00:00Zjunk",
+            "2024-10-27T10:00:00.1é",
+            "",
+        ] {
+            assert!(bad.parse::<Timestamp>().is_err(), "{bad}");
+        }
     }
 
     #[test]

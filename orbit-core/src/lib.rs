@@ -80,6 +80,17 @@ pub use orbit_engine::id::{
 };
 pub use orbit_macros::{manifest, manifest_doc};
 
+/// A manifest whose docs and names hold code (`src/doc-code.toml`), for doctests only: the
+/// generated docs must hold no doctest, or `cargo test --doc` would run the manifest's code.
+#[cfg(doctest)]
+pub mod doc_code {
+    orbit_macros::manifest!(
+        "$CARGO_MANIFEST_DIR/src/doc-code.toml",
+        core = crate,
+        macros = false
+    );
+}
+
 #[doc = orbit_macros::manifest_doc!("orbit.toml")]
 pub mod ids {
     orbit_macros::manifest!("orbit.toml", core = crate);

@@ -92,9 +92,13 @@ pub mod keys {
 /// Checks a manifest given as text.
 pub fn check(source: &str) -> Checked {
     let mut cx = Cx {
+        source,
         diags: Vec::new(),
         manifest: Manifest::default(),
         declared: HashSet::default(),
+        listed: HashSet::default(),
+        malformed_regions: Vec::new(),
+        region_range_broken: false,
     };
     let (tree, errors) = tree::parse(source);
     let mut fatal = false;
@@ -438,12 +442,23 @@ pub fn find_manifest(start: &Path) -> Option<PathBuf> {
 /// A flow's index in the model and its listed components with their spans.
 type FlowList = (usize, Vec<(ComponentId, Range<usize>)>);
 
-struct Cx {
+struct Cx<'s> {
+    /// The manifest's text, for quoting a value as written.
+    source: &'s str,
     diags: Vec<Diagnostic>,
     manifest: Manifest,
     /// Every MID and RID declared with a well-formed key, sound or not: references to them
     /// are not reported again (the entry's own error says what is wrong).
     declared: HashSet<Endpoint>,
+    /// Every component some flow lists, whether or not the model keeps it there (a ninth
+    /// component, a flow whose id is malformed): such a component is not "listed in no flow"
+    /// (ORB204); the flow's own error says what is wrong.
+    listed: HashSet<ComponentId>,
+    /// Declaration offsets of the regions whose names are malformed (ORB022).
+    malformed_regions: Vec<usize>,
+    /// Whether a region was left out because its range is missing or broken (ORB003, ORB020,
+    /// ORB022): which component it would hold cannot be judged, so ORB203 is not reported.
+    region_range_broken: bool,
 }
 
 /// A table's entries with their key spans. Looked up by key without copying; copied and
@@ -527,7 +542,7 @@ fn kebab_of(s: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-impl Cx {
+impl Cx<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
@@ -737,6 +752,12 @@ impl Cx {
         if let Some((_, v)) = section("component") {
             self.components(v);
         }
+        // Components in a region with a malformed name are checked against its range; the
+        // region itself is not sound enough to generate names from.
+        let malformed = std::mem::take(&mut self.malformed_regions);
+        self.manifest
+            .regions
+            .retain(|r| !malformed.contains(&r.span.start));
         self.flow_components(flow_lists);
         if let Some((_, v)) = section("microservice") {
             self.microservices(v, &retired);
@@ -754,6 +775,8 @@ impl Cx {
             self.waivers(v);
         }
         self.constant_clashes();
+        let clashes = self.manifest.variant_clashes();
+        self.diags.extend(clashes);
     }
 
     fn orbit(&mut self, v: Value<'_, '_>) -> HashMap<Endpoint, Range<usize>> {
@@ -776,8 +799,22 @@ impl Cx {
                 );
             }
         }
-        let owner = self.opt_str(&e, "repository_owner").map(|s| s.0);
-        let branch = self.opt_str(&e, "repository_branch").map(|s| s.0);
+        let owner = self.opt_str(&e, "repository_owner").and_then(|(text, span)| {
+            let checked = id::check_repository_owner(&text);
+            self.repository_value(&text, span, "repository_owner", checked, "the GitHub user or organisation that owns the flow repositories, e.g. `\"k8or-orbit-aws\"`")
+        });
+        let branch = self
+            .opt_str(&e, "repository_branch")
+            .and_then(|(text, span)| {
+                let checked = id::check_repository_branch(&text);
+                self.repository_value(
+                    &text,
+                    span,
+                    "repository_branch",
+                    checked,
+                    "the git branch of the flow repositories, e.g. `\"k8or-dev\"`",
+                )
+            });
         let doc = self.opt_str(&e, "doc").map(|s| s.0);
         let mut list = Vec::new();
         let mut spans = Vec::new();
@@ -826,6 +863,44 @@ impl Cx {
             doc,
         };
         retired
+    }
+
+    /// A `repository_owner` or `repository_branch` value if it is well formed, or ORB012 at
+    /// the offending text (the corrected value as help when one is obvious, else `what`).
+    fn repository_value(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        key: &str,
+        checked: Result<(), id::NameProblem>,
+        what: &str,
+    ) -> Option<String> {
+        let problem = match checked {
+            Ok(()) => return Some(text.to_string()),
+            Err(p) => p,
+        };
+        // Narrow to the offending characters when the literal holds the text verbatim.
+        let written = self.source.get(span.clone()).unwrap_or("");
+        let verbatim = written.len() == text.len() + 2 && &written[1..written.len() - 1] == text;
+        let at = if verbatim && !problem.at.is_empty() {
+            span.start + 1 + problem.at.start..span.start + 1 + problem.at.end
+        } else {
+            span
+        };
+        let shown: String = text.escape_debug().collect();
+        let help = match &problem.fix {
+            Some(f) => format!("write `{key} = \"{}\"`", f.escape_debug()),
+            None => format!("`{key}` is {what}"),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::Orb012,
+                at,
+                format!("malformed `{key}` \"{shown}\": {}", problem.message),
+            )
+            .with_help(help),
+        );
+        None
     }
 
     fn environments(&mut self, v: Value<'_, '_>) {
@@ -878,11 +953,26 @@ impl Cx {
             return;
         };
         let mut range_spans: Vec<(usize, Range<usize>)> = Vec::new();
+        // Regions whose names are malformed: kept for the range checks, then left out of
+        // the model, whose generated names rely on well-formed region names.
+        let mut malformed: Vec<usize> = Vec::new();
         for (key, kspan, rv) in all.in_order() {
             let Some(e) = self.table(rv, format_args!("`[region.{key}]`")) else {
                 continue;
             };
             self.known_keys(&e, keys::REGION, "a region");
+            if !is_kebab(key) {
+                let fixed = kebab_of(&key.to_ascii_lowercase());
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb022,
+                        kspan.clone(),
+                        format!("malformed region name `{key}`: region names are lowercase kebab-case, words of lowercase letters and digits joined by single hyphens, starting with a letter"),
+                    )
+                    .with_help_opt(is_kebab(&fixed).then(|| format!("write `[region.{fixed}]`"))),
+                );
+                malformed.push(kspan.start);
+            }
             let name = self.req_str(
                 &e,
                 "name",
@@ -897,27 +987,15 @@ impl Cx {
                     format_args!("region `{key}`"),
                     "[1, 100]",
                 );
+                self.region_range_broken = true;
                 continue;
             };
-            let pair = match cv.get() {
-                Ref::Array(a) if a.len() == 2 => {
-                    let n = |x: Value<'_, '_>| match x.get() {
-                        Ref::Integer(i) => i,
-                        _ => None,
-                    };
-                    let mut it = a.iter();
-                    match (it.next().and_then(n), it.next().and_then(n)) {
-                        (Some(lo), Some(hi)) => Some((lo, hi)),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            };
-            let Some((lo, hi)) = pair else {
-                self.wrong_type(cv, "components", "a range of two integers, `[first, last]`");
+            let Some((lo, hi)) = self.region_range(key, cv) else {
+                self.region_range_broken = true;
                 continue;
             };
             if hi < lo {
+                self.region_range_broken = true;
                 self.push(
                     Diagnostic::new(
                         Code::Orb020,
@@ -928,19 +1006,6 @@ impl Cx {
                 );
                 continue;
             }
-            if hi < 1 || lo > i64::from(id::MAX_GROUP) {
-                self.push(Diagnostic::new(
-                    Code::Orb020,
-                    cv.span(),
-                    format!(
-                        "region `{key}`'s range [{lo}, {hi}] holds no component number (1 to {})",
-                        id::MAX_GROUP
-                    ),
-                ));
-                continue;
-            }
-            let lo = lo.max(1) as u16;
-            let hi = hi.min(i64::from(id::MAX_GROUP)) as u16;
             range_spans.push((kspan.start, cv.span()));
             self.manifest.regions.push(Region {
                 key: key.to_string(),
@@ -989,6 +1054,93 @@ impl Cx {
             kept.push(r);
         }
         self.manifest.regions = kept;
+        self.malformed_regions = malformed;
+    }
+
+    /// A region's `components = [first, last]`, each bound an integer from 1 to 9999, or
+    /// ORB003 (not a pair) or ORB022 (a bound that is not a component number).
+    fn region_range(&mut self, key: &str, cv: Value<'_, '_>) -> Option<(u16, u16)> {
+        let want = "a range of two integers, `[first, last]`";
+        let items = match cv.get() {
+            Ref::Array(a) if a.len() == 2 => a,
+            Ref::Array(a) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb003,
+                        cv.span(),
+                        format!(
+                            "`components` must be {want}, not an array of {} {}",
+                            a.len(),
+                            if a.len() == 1 { "value" } else { "values" }
+                        ),
+                    )
+                    .with_help("write the first and the last component number of the region, e.g. `[1, 100]`"),
+                );
+                return None;
+            }
+            _ => {
+                self.wrong_type(cv, "components", want);
+                return None;
+            }
+        };
+        let max = id::MAX_GROUP;
+        let mut bounds = [0u16; 2];
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate().take(2) {
+            let which = if i == 0 { "first" } else { "last" };
+            let text = self.source.get(item.span()).unwrap_or("").trim();
+            let (why, help) = match item.get() {
+                Ref::Integer(Some(n)) if (1..=i64::from(max)).contains(&n) => {
+                    bounds[i] = n as u16;
+                    continue;
+                }
+                Ref::Integer(n) if n.map_or(text.starts_with('-'), |n| n < 1) => (
+                    "component numbers start at 1".to_string(),
+                    "write `1` or a larger number".to_string(),
+                ),
+                Ref::Integer(_) => (
+                    format!("component numbers end at {max}"),
+                    format!("write `{max}` or a smaller number"),
+                ),
+                Ref::Float => {
+                    let help = match text.replace('_', "").parse::<f64>() {
+                        Ok(f) if f.is_finite() && f >= 1.0 && f <= f64::from(max) => {
+                            let (a, b) = (f.floor() as u16, f.ceil() as u16);
+                            if a == b || a == 0 {
+                                format!("write `{b}`")
+                            } else {
+                                format!("write `{a}` or `{b}`")
+                            }
+                        }
+                        _ => format!("write a whole number from 1 to {max}"),
+                    };
+                    ("it is not a whole number".to_string(), help)
+                }
+                Ref::String(s) => (
+                    "it is a string".to_string(),
+                    match s.trim().parse::<u16>() {
+                        Ok(n) if (1..=max).contains(&n) => format!("write `{n}` without quotes"),
+                        _ => format!("write a whole number from 1 to {max}, without quotes"),
+                    },
+                ),
+                other => (
+                    format!("it is {}", type_name(&other)),
+                    format!("write a whole number from 1 to {max}"),
+                ),
+            };
+            ok = false;
+            self.push(
+                Diagnostic::new(
+                    Code::Orb022,
+                    item.span(),
+                    format!(
+                        "the {which} bound `{text}` of region `{key}`'s range is not a component number (an integer from 1 to {max}): {why}"
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+        ok.then_some((bounds[0], bounds[1]))
     }
 
     /// Parses flows; returns each flow's component list (checked later against components).
@@ -1006,6 +1158,7 @@ impl Cx {
                 Ok(f) => f,
                 Err(err) => {
                     self.id_error(Code::Orb101, kspan.clone(), key, &err);
+                    self.listed_by_malformed_flow(fv);
                     continue;
                 }
             };
@@ -1087,6 +1240,7 @@ impl Cx {
                                 .with_help("divide the process into several flows of at most 8 components each"),
                             );
                         }
+                        self.listed.insert(c);
                         comps.push((c, span.clone()));
                     }
                 }
@@ -1103,6 +1257,27 @@ impl Cx {
             });
         }
         lists
+    }
+
+    /// Records the well-formed component ids a flow with a malformed id lists, without
+    /// reporting anything about them: the flow's ORB101 is the error, not its components.
+    fn listed_by_malformed_flow(&mut self, fv: Value<'_, '_>) {
+        let Ref::Table(t) = fv.get() else {
+            return;
+        };
+        let Some((_, _, cv)) = t.get("components") else {
+            return;
+        };
+        let Ref::Array(items) = cv.get() else {
+            return;
+        };
+        for item in items.iter() {
+            if let Ref::String(s) = item.get() {
+                if let Some(c) = canonical::<ComponentId>(s) {
+                    self.listed.insert(c);
+                }
+            }
+        }
     }
 
     fn components(&mut self, v: Value<'_, '_>) {
@@ -1164,7 +1339,7 @@ impl Cx {
                     )),
                 );
             }
-            if region.is_none() && !self.manifest.regions.is_empty() {
+            if region.is_none() && !self.manifest.regions.is_empty() && !self.region_range_broken {
                 let ranges: Vec<String> = self
                     .manifest
                     .regions
@@ -1225,15 +1400,9 @@ impl Cx {
             self.manifest.flows[fi].components = kept;
         }
         self.manifest.flows.sort_by_key(|f| f.id);
-        let listed: HashSet<ComponentId> = self
-            .manifest
-            .flows
-            .iter()
-            .flat_map(|f| f.components.iter().copied())
-            .collect();
         let mut unlisted = Vec::new();
         for c in &self.manifest.components {
-            if !listed.contains(&c.id) {
+            if !self.listed.contains(&c.id) {
                 unlisted.push(
                     Diagnostic::new(Code::Orb204, c.span.clone(), format!("component `{}` is listed in no flow", c.id))
                         .with_help(format!(
@@ -2158,6 +2327,106 @@ impl Manifest {
         };
         found.map(|(what, span)| (format!("{what} `{text}`"), span.clone()))
     }
+}
+
+impl Manifest {
+    /// Environments, regions, legs and events become variants of one enum per kind
+    /// (`Environment::K8d`, `Region::NVirginia`): an entry whose variant an entry of its kind
+    /// declared before it already has, or whose variant would be the enum's list `ALL`, is an
+    /// ORB005. Well-formed region, leg and event names (kebab-case) never share a variant;
+    /// environment codes do when one starts with a digit (`8k` and `n8k` both give `N8k`).
+    /// The generator leaves these entries out, so a new entry never takes a variant's name.
+    pub(crate) fn variant_clashes(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        /// What the entries are, their enum, and each entry's name and declaration.
+        type Family<'m> = (&'static str, &'static str, Vec<(&'m str, &'m Range<usize>)>);
+        let families: [Family<'_>; 4] = [
+            (
+                "environment",
+                "Environment",
+                self.environments
+                    .iter()
+                    .map(|e| (e.code.as_str(), &e.span))
+                    .collect(),
+            ),
+            (
+                "region",
+                "Region",
+                self.regions
+                    .iter()
+                    .map(|r| (r.key.as_str(), &r.span))
+                    .collect(),
+            ),
+            (
+                "leg",
+                "Leg",
+                self.legs
+                    .iter()
+                    .map(|l| (l.name.as_str(), &l.span))
+                    .collect(),
+            ),
+            (
+                "event",
+                "Event",
+                self.events
+                    .iter()
+                    .map(|e| (e.name.as_str(), &e.span))
+                    .collect(),
+            ),
+        ];
+        for (what, ty, mut items) in families {
+            items.sort_by_key(|(_, span)| span.start);
+            let mut seen: HashMap<String, (&str, &Range<usize>)> = HashMap::default();
+            for (name, span) in items {
+                let v = variant_text(name);
+                if v == "ALL" {
+                    out.push(
+                        Diagnostic::new(
+                            Code::Orb005,
+                            span.clone(),
+                            format!("{what} `{name}` would generate the variant `{ty}::ALL`, the name of the list of every {what}"),
+                        )
+                        .with_help(format!("rename the {what}")),
+                    );
+                    continue;
+                }
+                match seen.get(&v) {
+                    Some((first, fspan)) => out.push(
+                        Diagnostic::new(
+                            Code::Orb005,
+                            span.clone(),
+                            format!("{what} `{name}` and {what} `{first}` generate the same variant `{ty}::{v}`"),
+                        )
+                        .with_related((*fspan).clone(), format!("{what} `{first}` declared here"))
+                        .with_help(format!("rename one of them; `{ty}::{v}` keeps meaning `{first}`")),
+                    ),
+                    None => {
+                        seen.insert(v, (name, span));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The enum variant the generator gives an environment code or a kebab-case name
+/// (`codegen::names::variant` for such text): each `-`-separated word capitalised, a word
+/// starting with a digit preceded by `_`, or by `N` when it is the first.
+pub(crate) fn variant_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    for (i, word) in text.split('-').enumerate() {
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else { continue };
+        if first.is_ascii_digit() {
+            out.push(if i == 0 { 'N' } else { '_' });
+            out.push(first);
+        } else {
+            out.push(first.to_ascii_uppercase());
+        }
+        out.extend(chars);
+    }
+    out
 }
 
 /// `text` as an id of type `T`, if it is that id's canonical text.

@@ -40,8 +40,10 @@ codes! {
     Orb005 "ORB005" "the same id declared twice",
     Orb010 "ORB010" "malformed environment or cloud code",
     Orb011 "ORB011" "no environment declared",
+    Orb012 "ORB012" "malformed `repository_owner` (GitHub's rules: letters, digits, single hyphens, at most 39) or `repository_branch` (git's ref-name rules)",
     Orb020 "ORB020" "region range empty or reversed",
     Orb021 "ORB021" "two regions' ranges overlap",
+    Orb022 "ORB022" "malformed region name (lowercase kebab-case), or a range bound that is not an integer from 1 to 9999",
     Orb101 "ORB101" "malformed flow id",
     Orb102 "ORB102" "flow number not a multiple of 4 and not `inserted`",
     Orb103 "ORB103" "more than 8 components in one flow",
@@ -372,7 +374,7 @@ mod tests {
             assert!(seen.insert(c.as_str()));
             assert_eq!(c.as_str().parse::<Code>().unwrap(), *c);
         }
-        assert_eq!(Code::ALL.len(), 54);
+        assert_eq!(Code::ALL.len(), 56);
         assert_eq!(Code::Orb808.severity(), Severity::Warning);
         assert_eq!(Code::Orb801.family(), Family::Diff);
         assert_eq!(Code::Orb702.family(), Family::Check);

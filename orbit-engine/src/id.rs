@@ -975,7 +975,10 @@ pub fn check_code(text: &str, what: &str) -> Result<(), IdError> {
     {
         let e = IdError::new(
             IdKind::Environment,
-            format!("`{c}` cannot appear in a {what} code: use lowercase letters and digits"),
+            format!(
+                "`{c}` cannot appear in {} {what} code: use lowercase letters and digits",
+                article(what)
+            ),
             i..i + c.len_utf8(),
         );
         let lower = text.to_ascii_lowercase();
@@ -991,6 +994,233 @@ pub fn check_code(text: &str, what: &str) -> Result<(), IdError> {
         );
     }
     Ok(())
+}
+
+/// The indefinite article of `word`: "an" before a vowel ("an environment"), else "a".
+pub fn article(word: &str) -> &'static str {
+    match word.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'A' | b'E' | b'I' | b'O' | b'U') => "an",
+        _ => "a",
+    }
+}
+
+/// Why a `repository_owner` or `repository_branch` is malformed: what is wrong, where in the
+/// text (a byte range), and the corrected value when one is obvious.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameProblem {
+    /// What is wrong, in one phrase.
+    pub message: String,
+    /// Byte range of the offending text (empty for an empty value).
+    pub at: Range<usize>,
+    /// A corrected value that passes the same check, when one is obvious.
+    pub fix: Option<String>,
+}
+
+/// The longest GitHub user or organisation name.
+pub const MAX_OWNER_LEN: usize = 39;
+
+/// Checks a GitHub user or organisation name (`repository_owner`): ASCII letters, digits and
+/// single hyphens, not starting or ending with a hyphen, at most 39 characters.
+pub fn check_repository_owner(text: &str) -> Result<(), NameProblem> {
+    let problem = |message: String, at: Range<usize>| {
+        let fix = owner_fix(text);
+        Err(NameProblem { message, at, fix })
+    };
+    if text.is_empty() {
+        return problem("the owner is empty".into(), 0..0);
+    }
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-'))
+    {
+        return problem(
+            format!(
+                "{} cannot appear in a GitHub owner name: use letters, digits and single hyphens",
+                describe_char(c)
+            ),
+            i..i + c.len_utf8(),
+        );
+    }
+    if text.starts_with('-') {
+        return problem(
+            "a GitHub owner name cannot start with a hyphen".into(),
+            0..1,
+        );
+    }
+    if text.ends_with('-') {
+        return problem(
+            "a GitHub owner name cannot end with a hyphen".into(),
+            text.len() - 1..text.len(),
+        );
+    }
+    if let Some(i) = text.find("--") {
+        return problem(
+            "a GitHub owner name cannot hold two hyphens in a row".into(),
+            i..i + 2,
+        );
+    }
+    if text.len() > MAX_OWNER_LEN {
+        return Err(NameProblem {
+            message: format!(
+                "a GitHub owner name has at most {MAX_OWNER_LEN} characters, this one {}",
+                text.len()
+            ),
+            at: MAX_OWNER_LEN..text.len(),
+            fix: None,
+        });
+    }
+    Ok(())
+}
+
+/// `text` with every run of characters a GitHub owner name cannot hold made one hyphen, and
+/// hyphens trimmed from both ends; `None` when that leaves nothing valid.
+fn owner_fix(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    (!out.is_empty() && out.len() <= MAX_OWNER_LEN).then(|| out.to_string())
+}
+
+/// A character as a message names it: `` `~` ``, "a space", "a line break", "control character U+0007".
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".into(),
+        '\n' | '\r' => "a line break".into(),
+        '\t' => "a tab".into(),
+        c if c.is_control() => format!("control character U+{:04X}", u32::from(c)),
+        c => format!("`{c}`"),
+    }
+}
+
+/// Checks a branch name (`repository_branch`) as `git check-ref-format --branch` does: no
+/// `..`, no ASCII control character, space, `~`, `^`, `:`, `?`, `*`, `[` or `\`; not starting
+/// with `-`; not starting or ending with `/`, no `//`; no component starting with `.` or ending
+/// with `.lock`; not ending with `.`; no `@{`; not `@` or `HEAD`.
+pub fn check_repository_branch(text: &str) -> Result<(), NameProblem> {
+    match branch_problem(text) {
+        None => Ok(()),
+        Some((message, at)) => Err(NameProblem {
+            message,
+            at,
+            fix: branch_fix(text),
+        }),
+    }
+}
+
+/// What [`check_repository_branch`] finds wrong with `text`, and where.
+fn branch_problem(text: &str) -> Option<(String, Range<usize>)> {
+    let problem = |message: String, at: Range<usize>| Some((message, at));
+    if text.is_empty() {
+        return problem("the branch name is empty".into(), 0..0);
+    }
+    if let Some((i, c)) = text.char_indices().find(|&(_, c)| {
+        c.is_ascii_control() || matches!(c, ' ' | '~' | '^' | ':' | '?' | '*' | '[' | '\\')
+    }) {
+        return problem(
+            format!("{} cannot appear in a git branch name", describe_char(c)),
+            i..i + c.len_utf8(),
+        );
+    }
+    if let Some(i) = text.find("..") {
+        return problem("a git branch name cannot hold `..`".into(), i..i + 2);
+    }
+    if let Some(i) = text.find("@{") {
+        return problem("a git branch name cannot hold `@{`".into(), i..i + 2);
+    }
+    if let Some(i) = text.find("//") {
+        return problem(
+            "a git branch name cannot hold two slashes in a row".into(),
+            i..i + 2,
+        );
+    }
+    if text == "@" || text == "HEAD" {
+        return problem(
+            format!("`{text}` is not a branch name: git reads it as a revision"),
+            0..text.len(),
+        );
+    }
+    if text.starts_with('-') {
+        return problem("a git branch name cannot start with `-`".into(), 0..1);
+    }
+    if text.starts_with('/') {
+        return problem("a git branch name cannot start with `/`".into(), 0..1);
+    }
+    if text.ends_with('/') {
+        return problem(
+            "a git branch name cannot end with `/`".into(),
+            text.len() - 1..text.len(),
+        );
+    }
+    if text.ends_with('.') {
+        return problem(
+            "a git branch name cannot end with `.`".into(),
+            text.len() - 1..text.len(),
+        );
+    }
+    let mut start = 0;
+    for part in text.split('/') {
+        if part.starts_with('.') {
+            return problem(
+                "a component of a git branch name (between slashes) cannot start with `.`".into(),
+                start..start + 1,
+            );
+        }
+        if part.ends_with(".lock") {
+            let end = start + part.len();
+            return problem(
+                "a component of a git branch name (between slashes) cannot end with `.lock`".into(),
+                end - 5..end,
+            );
+        }
+        start += part.len() + 1;
+    }
+    None
+}
+
+/// `text` made a valid branch name in the obvious way: forbidden characters as `-`, `..` and
+/// `//` collapsed, leading dots, hyphens and slashes and trailing `.`, `/` and `.lock`
+/// dropped; `None` when that leaves nothing valid.
+fn branch_fix(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c.is_ascii_control()
+            || matches!(c, ' ' | '~' | '^' | ':' | '?' | '*' | '[' | '\\')
+        {
+            '-'
+        } else {
+            c
+        };
+        let last = out.chars().last();
+        match (last, c) {
+            (Some('-'), '-') | (Some('.'), '.') | (Some('/'), '/') => {}
+            (Some('/') | None, '.') => {}
+            (Some('@'), '{') => out.push('-'),
+            _ => out.push(c),
+        }
+    }
+    let mut out = out.trim_start_matches(['-', '/', '.']).to_string();
+    loop {
+        let before = out.len();
+        out = out.trim_end_matches(['/', '.', '-']).to_string();
+        if let Some(s) = out.strip_suffix(".lock") {
+            out = s.to_string();
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    let out = out
+        .split('/')
+        .map(|p| p.strip_suffix(".lock").unwrap_or(p).trim_start_matches('.'))
+        .collect::<Vec<_>>()
+        .join("/");
+    branch_problem(&out).is_none().then_some(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1097,12 +1327,22 @@ impl ResourceKind {
         Ok(())
     }
 
+    /// The longest physical name the cloud allows for this kind: 63 characters for an S3
+    /// bucket, 255 for a DynamoDB table, 64 for a MySQL database (RDS `DBName`).
+    pub const fn max_name_len(self) -> usize {
+        match self {
+            ResourceKind::S3 => 63,
+            ResourceKind::Dynamodb => 255,
+            ResourceKind::Mysql => 64,
+        }
+    }
+
     /// Checks a complete physical name against the cloud's limits. Returns what is wrong.
     pub fn check_cloud_limits(self, name: &str) -> Result<(), String> {
         let len = name.len();
         match self {
             ResourceKind::S3 => {
-                if !(3..=63).contains(&len) {
+                if !(3..=self.max_name_len()).contains(&len) {
                     return Err(format!(
                         "an S3 bucket name has 3 to 63 characters; `{name}` has {len}"
                     ));
@@ -1124,7 +1364,7 @@ impl ResourceKind {
                 Ok(())
             }
             ResourceKind::Dynamodb => {
-                if !(3..=255).contains(&len) {
+                if !(3..=self.max_name_len()).contains(&len) {
                     return Err(format!(
                         "a DynamoDB table name has 3 to 255 characters; `{name}` has {len}"
                     ));
@@ -1137,7 +1377,7 @@ impl ResourceKind {
                 Ok(())
             }
             ResourceKind::Mysql => {
-                if len > 64 {
+                if len > self.max_name_len() {
                     return Err(format!("a MySQL database name (RDS DBName) has at most 64 characters; `{name}` has {len}"));
                 }
                 if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
@@ -1740,6 +1980,108 @@ pub const MAX_COMPONENTS_PER_FLOW: usize = 8;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn code_messages_take_the_right_article() {
+        let e = check_code("K8d", "environment").unwrap_err();
+        assert!(
+            e.message().contains("in an environment code"),
+            "{}",
+            e.message()
+        );
+        let e = check_code("AWS", "cloud").unwrap_err();
+        assert!(e.message().contains("in a cloud code"), "{}", e.message());
+    }
+
+    #[test]
+    fn repository_owners_follow_github() {
+        for ok in ["k8or-orbit-aws", "K8or", "a", "a-b-c", &"a".repeat(39)] {
+            assert_eq!(check_repository_owner(ok), Ok(()), "{ok}");
+        }
+        let cases: [(&str, Range<usize>, Option<&str>); 8] = [
+            ("", 0..0, None),
+            ("a b", 1..2, Some("a-b")),
+            ("../x", 0..1, Some("x")),
+            ("k8or\norbit", 4..5, Some("k8or-orbit")),
+            ("-a", 0..1, Some("a")),
+            ("a-", 1..2, Some("a")),
+            ("a--b", 1..3, Some("a-b")),
+            ("k8or_orbit", 4..5, Some("k8or-orbit")),
+        ];
+        for (text, at, fix) in cases {
+            let p = check_repository_owner(text).expect_err(text);
+            assert_eq!(
+                (p.at, p.fix.as_deref()),
+                (at, fix),
+                "{text:?}: {}",
+                p.message
+            );
+        }
+        let long = "a".repeat(40);
+        let p = check_repository_owner(&long).unwrap_err();
+        assert_eq!((p.at, p.fix), (39..40, None), "{}", p.message);
+    }
+
+    /// The verdicts of `git check-ref-format --branch` (git 2.x) on each name, except `@`,
+    /// which git resolves as a revision there and the ref-name rules forbid.
+    #[test]
+    fn repository_branches_follow_git() {
+        for ok in [
+            "k8or-dev",
+            "feature/x",
+            "é",
+            "a@b",
+            "a.b",
+            "refs/heads/x",
+            "a/b.locks",
+        ] {
+            assert_eq!(check_repository_branch(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "../x",
+            "a\nb",
+            "a..b",
+            "a/",
+            "a.lock",
+            "a/.b",
+            "a.",
+            "@",
+            "a@{b",
+            "a//b",
+            "-a",
+            "HEAD",
+            "a/b.lock/c",
+            ".a",
+            "x~1",
+            "/a",
+            "a.lock/b",
+            "a/.",
+            "a/.lock",
+            "a\u{7f}",
+            "a^",
+            "a:b",
+            "a?",
+            "a*",
+            "a[b",
+            "a\\b",
+            "a\tb",
+        ] {
+            let p = check_repository_branch(bad).expect_err(bad);
+            assert!(p.at.end <= bad.len(), "{bad:?}: {:?}", p.at);
+            if let Some(fix) = &p.fix {
+                assert_eq!(check_repository_branch(fix), Ok(()), "{bad:?} → {fix:?}");
+            }
+        }
+        let fix = |t: &str| check_repository_branch(t).unwrap_err().fix;
+        assert_eq!(fix("a b").as_deref(), Some("a-b"));
+        assert_eq!(fix("../x").as_deref(), Some("x"));
+        assert_eq!(fix("k8or-dev\n").as_deref(), Some("k8or-dev"));
+        assert_eq!(fix("dev.lock").as_deref(), Some("dev"));
+        assert_eq!(fix("feature//x/").as_deref(), Some("feature/x"));
+        assert_eq!(fix(""), None);
+    }
 
     #[test]
     fn mids_round_trip() {

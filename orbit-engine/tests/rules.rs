@@ -238,3 +238,73 @@ fn duplicates_point_at_their_first_declaration() {
         checked.diagnostics
     );
 }
+
+/// A minimal valid manifest with `flows` (TOML) and components c4 … c36 declared.
+fn with_flows(flows: &str) -> String {
+    let mut src = String::from(
+        "[orbit]\nname = \"k8or Orbit\"\ncloud = \"aws\"\n\n[environment.k8d]\nname = \"development\"\n\n[region.n-virginia]\nname = \"N. Virginia\"\ncomponents = [1, 100]\n\n",
+    );
+    src.push_str(flows);
+    for n in (4..=36).step_by(4) {
+        src.push_str(&format!("\n[component.c{n}]\nname = \"C{n}\"\n"));
+    }
+    src
+}
+
+fn codes_of(src: &str) -> Vec<&'static str> {
+    orbit_engine::check(src)
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect()
+}
+
+/// A component that a flow lists is not "listed in no flow" (ORB204) because the flow is
+/// wrong in another way: the flow's own error is the only one.
+#[test]
+fn a_listed_component_is_never_orb204() {
+    let nine = r#"[flow.flow-4]
+name = "Portal"
+components = ["c4", "c8", "c12", "c16", "c20", "c24", "c28", "c32", "c36"]
+"#;
+    assert_eq!(codes_of(&with_flows(nine)), ["ORB103"]);
+    let malformed = r#"[flow.flow-4]
+name = "Portal"
+components = ["c4", "c8", "c12", "c16", "c20", "c24", "c28", "c32"]
+
+[flow.flow-0]
+name = "Zero"
+components = ["c36"]
+"#;
+    assert_eq!(codes_of(&with_flows(malformed)), ["ORB101"]);
+}
+
+/// Environments, regions, legs and events become enum variants: a name that would take a
+/// variant another entry of its kind has (or the enum's `ALL`) is an error, never a silent
+/// renaming by declaration order.
+#[test]
+fn generated_variants_never_change_hands() {
+    let base = with_flows("[flow.flow-4]\nname = \"Portal\"\ncomponents = [\"c4\", \"c8\", \"c12\", \"c16\", \"c20\", \"c24\", \"c28\", \"c32\"]\n[flow.flow-8]\nname = \"More\"\ncomponents = [\"c36\"]\n");
+    assert_eq!(codes_of(&base), Vec::<&str>::new());
+    let cases = [
+        // `a--b`, `a_b`, `A-b` would all read as `Region::AB`: malformed names.
+        ("[region.a-b]\nname = \"AB\"\ncomponents = [200, 300]\n\n[region.a--b]\nname = \"A B\"\ncomponents = [400, 500]\n", "ORB022", None),
+        ("[region.a_b]\nname = \"A B\"\ncomponents = [400, 500]\n", "ORB022", None),
+        ("[environment.8k]\n\n[environment.n8k]\n", "ORB005", Some("generate the same variant `Environment::N8k`")),
+        ("[region.a-l-l]\nname = \"All\"\ncomponents = [400, 500]\n", "ORB005", Some("`Region::ALL`")),
+    ];
+    for (extra, code, message) in cases {
+        let src = format!("{base}\n{extra}");
+        let checked = orbit_engine::check(&src);
+        let found: Vec<_> = checked.diagnostics.iter().collect();
+        assert_eq!(found.len(), 1, "{extra}: {found:?}");
+        assert_eq!(found[0].code.as_str(), code, "{extra}: {found:?}");
+        if let Some(m) = message {
+            assert!(
+                found[0].message.contains(m),
+                "{extra}: {}",
+                found[0].message
+            );
+        }
+    }
+}

@@ -39,15 +39,40 @@ use syn::{Ident, LitStr, Token};
 #[proc_macro]
 pub fn manifest(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     match parse_manifest_args.parse(input) {
-        Ok((lit, mut opts)) => match resolve_path(&lit.value()) {
-            Ok(path) => {
-                opts.lexer = Some(lex);
-                codegen::expand(&path, &lit.value(), &opts).into()
+        Ok((lit, mut opts)) => {
+            let written = lit.value();
+            let mut out = env_dependency(&written);
+            match resolve_path(&written) {
+                Ok(path) => {
+                    opts.lexer = Some(lex);
+                    out.extend(codegen::expand(&path, &written, &opts));
+                }
+                Err(msg) => out.extend(error(&msg, lit.span())),
             }
-            Err(msg) => error(&msg, lit.span()).into(),
-        },
+            out.into()
+        }
         Err(e) => e.to_compile_error().into(),
     }
+}
+
+/// For a `$VAR/…` path, an item that reads `VAR` with `option_env!`: rustc records the
+/// variable in the crate's dep-info, so Cargo rebuilds the crate (and the macro reads the
+/// manifest the variable now names) when it changes, or when it is set or unset. A proc
+/// macro's own reads of the environment are not tracked.
+fn env_dependency(written: &str) -> TokenStream {
+    match path_variable(written) {
+        Some(var) => quote! {
+            const _: ::core::option::Option<&str> = ::core::option_env!(#var);
+        },
+        None => TokenStream::new(),
+    }
+}
+
+/// The variable of a `$VAR/…` or `${VAR}/…` path.
+fn path_variable(written: &str) -> Option<&str> {
+    let rest = written.strip_prefix('$')?;
+    let var = rest.split_once('/').map_or(rest, |(v, _)| v);
+    Some(var.trim_start_matches('{').trim_end_matches('}'))
 }
 
 /// The markdown page of a manifest's `ids` module, as a string literal, for
@@ -152,9 +177,8 @@ fn parse_manifest_args(input: ParseStream<'_>) -> syn::Result<(LitStr, Options)>
 /// The path the user wrote, resolved: `$VAR/…` from the compiler's environment, absolute as
 /// is, anything else relative to `CARGO_MANIFEST_DIR`.
 fn resolve_path(written: &str) -> Result<PathBuf, String> {
-    if let Some(rest) = written.strip_prefix('$') {
-        let (var, tail) = rest.split_once('/').unwrap_or((rest, ""));
-        let var = var.trim_start_matches('{').trim_end_matches('}');
+    if let Some(var) = path_variable(written) {
+        let tail = written.split_once('/').map_or("", |(_, t)| t);
         return match std::env::var_os(var) {
             Some(v) => Ok(PathBuf::from(v).join(tail)),
             None => Err(format!(

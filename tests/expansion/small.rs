@@ -917,6 +917,34 @@ pub mod events {
         }
     }
 }
+#[doc(hidden)]
+#[macro_export]
+macro_rules! orbit_manifest_defines_mid_rid_pid_once_per_crate__add_macros_false_to_the_other_manifest_call {
+    () => {};
+}
+const _: () = {
+    const fn __orbit_in_module(here: &str, want: &str) -> bool {
+        let (h, w) = (here.as_bytes(), want.as_bytes());
+        let mut start = 0;
+        while start < h.len() && h[start] != b':' {
+            start += 1;
+        }
+        if h.len() - start != w.len() {
+            return false;
+        }
+        let mut i = 0;
+        while i < w.len() {
+            if h[start + i] != w[i] {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+    if !__orbit_in_module(::core::module_path!(), "::ids") {
+        :: core :: panic ! ("orbit: this `manifest!` is not in the module `crate::ids`, where its `mid!`, `rid!` and `pid!` look for the constants: name the module it is in with `manifest!(\"…\", module = crate::path::to::it)`, or add `macros = false` if the crate does not use the id macros of this manifest");
+    }
+};
 #[doc = "The constant of a MID declared in `small.toml`: `mid!(c8fms03)` or `mid!(\"c8fms03\")`."]
 #[doc = r""]
 #[doc = "An undeclared or malformed MID, or another kind of id, fails compilation at the argument, naming the nearest declared ids."]

@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, ToTokens};
 
+use super::markdown as md;
 use super::names::{constant, ident, ident_text, snake, variant};
 use super::Options;
 use crate::fxhash::{HashMap, HashSet};
@@ -106,19 +107,8 @@ impl<'m> Sound<'m> {
             .iter()
             .filter(|e| mid_ix.contains_key(&e.mid) && rid_ix.contains_key(&e.rid))
             .collect();
-        let mut used = BTreeSet::new();
-        let region_variants = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let v = variant(&r.key);
-                if used.insert(v.clone()) {
-                    v
-                } else {
-                    format!("{v}_{i}")
-                }
-            })
-            .collect();
+        // Distinct: region names are kebab-case (ORB022) and a clash is left out (ORB005).
+        let region_variants = regions.iter().map(|r| variant(&r.key)).collect();
         Sound {
             m,
             region_variants,
@@ -281,7 +271,7 @@ fn close_first_line(d: &mut String, inserted: bool, doc: Option<&str>) {
     }
     d.push_str(").\\n\\n");
     if let Some(x) = doc {
-        push_lit_body(d, x);
+        push_lit_body(d, &md::block(x));
         d.push_str("\\n\\n");
     }
 }
@@ -966,13 +956,13 @@ impl Sound<'_> {
     fn flow_name(&self, f: FlowId) -> String {
         self.flow_ix
             .get(&f)
-            .map(|&i| self.flows[i].name.clone())
+            .map(|&i| md::inline(&self.flows[i].name).into_owned())
             .unwrap_or_default()
     }
     fn comp_name(&self, c: ComponentId) -> String {
         self.comp_ix
             .get(&c)
-            .map(|&i| self.components[i].name.clone())
+            .map(|&i| md::inline(&self.components[i].name).into_owned())
             .unwrap_or_default()
     }
 
@@ -985,7 +975,7 @@ impl Sound<'_> {
                 Some(format!(
                     "[`{}`] ({}): blocks {}, {}, {}, {}",
                     constant(&f.id.to_string()),
-                    f.name,
+                    md::inline(&f.name),
                     b[0],
                     b[1],
                     b[2],
@@ -999,7 +989,7 @@ impl Sound<'_> {
         match self.region_of(c) {
             Some(r) => format!(
                 "{} (`{}`, components {}–{})",
-                r.name,
+                md::inline(&r.name),
                 r.key,
                 r.components.start(),
                 r.components.end()
@@ -1037,7 +1027,8 @@ fn orbit_items(s: &Sound<'_>) -> TokenStream {
     let branch = opt_str(o.repository_branch.as_deref());
     let d = doc(&format!(
         "The `[orbit]` table of the manifest: {} on `{}`.",
-        o.name, o.cloud
+        md::inline(&o.name),
+        md::inline(&o.cloud)
     ));
     quote! {
         #d
@@ -1132,7 +1123,7 @@ fn regions(s: &Sound<'_>) -> TokenStream {
                 format!(
                     "`{}`: {}, components {}–{}.",
                     r.key,
-                    r.name,
+                    md::inline(&r.name),
                     r.components.start(),
                     r.components.end()
                 ),
@@ -1206,7 +1197,12 @@ fn flows(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .flows
         .iter()
-        .map(|f| (flow_variant(f.id), format!("`{}`: {}.", f.id, f.name)))
+        .map(|f| {
+            (
+                flow_variant(f.id),
+                format!("`{}`: {}.", f.id, md::inline(&f.name)),
+            )
+        })
         .collect();
     let ids: Vec<String> = s.flows.iter().map(|f| f.id.to_string()).collect();
     let index = keyed_index(
@@ -1378,13 +1374,13 @@ fn flows(s: &Sound<'_>) -> TokenStream {
                 )
             })
             .collect();
-        let mut d = format!("`{}`: **{}**", f.id, f.name);
+        let mut d = format!("`{}`: **{}**", f.id, md::inline(&f.name));
         if f.inserted {
             d.push_str(" (inserted in a reserved slot)");
         }
         d.push_str(".\n\n");
         if let Some(x) = &f.doc {
-            let _ = write!(d, "{x}\n\n");
+            let _ = write!(d, "{}\n\n", md::block(x));
         }
         let _ = writeln!(d, "- Components in order: {}", comps.join("; "));
         let legs: Vec<String> = s
@@ -1421,7 +1417,12 @@ fn components(s: &Sound<'_>) -> TokenStream {
     let variants = s
         .components
         .iter()
-        .map(|c| (comp_variant(c.id), format!("`{}`: {}.", c.id, c.name)))
+        .map(|c| {
+            (
+                comp_variant(c.id),
+                format!("`{}`: {}.", c.id, md::inline(&c.name)),
+            )
+        })
         .collect();
     let ids: Vec<String> = s.components.iter().map(|c| c.id.to_string()).collect();
     let index = keyed_index(
@@ -1568,13 +1569,18 @@ fn components(s: &Sound<'_>) -> TokenStream {
     );
     for c in &s.components {
         let k = ident(&comp_variant(c.id), Span::call_site());
-        let mut d = format!("`{}` (`C{}` in prose): **{}**", c.id, c.id.0, c.name);
+        let mut d = format!(
+            "`{}` (`C{}` in prose): **{}**",
+            c.id,
+            c.id.0,
+            md::inline(&c.name)
+        );
         if c.inserted {
             d.push_str(" (inserted in a reserved slot)");
         }
         d.push_str(".\n\n");
         if let Some(x) = &c.doc {
-            let _ = write!(d, "{x}\n\n");
+            let _ = write!(d, "{}\n\n", md::block(x));
         }
         let _ = writeln!(d, "- Region: {}", s.region_line(c.id));
         for p in s.placement(c.id) {
@@ -1593,7 +1599,7 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         .map(|m| {
             (
                 variant(&m.id.to_string()),
-                format!("`{}`: {}.", m.id, m.name),
+                format!("`{}`: {}.", m.id, md::inline(&m.name)),
             )
         })
         .collect();
@@ -1689,7 +1695,7 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         let mut d = format!(
             "`{}`: **{}** ({} microservice",
             m.id,
-            m.name,
+            md::inline(&m.name),
             m.id.kind.describe()
         );
         if m.inserted {
@@ -1697,10 +1703,10 @@ fn microservices(s: &Sound<'_>) -> TokenStream {
         }
         d.push_str(").\n\n");
         if let Some(x) = &m.doc {
-            let _ = write!(d, "{x}\n\n");
+            let _ = write!(d, "{}\n\n", md::block(x));
         }
         if !m.roles.is_empty() {
-            let _ = writeln!(d, "- Roles: {}", m.roles.join(", "));
+            let _ = writeln!(d, "- Roles: {}", md::inline(&m.roles.join(", ")));
         }
         let comp = m.id.component_id();
         let _ = writeln!(
@@ -1726,7 +1732,12 @@ fn resources(s: &Sound<'_>) -> TokenStream {
         .map(|(r, _)| {
             (
                 variant(&r.id.to_string()),
-                format!("`{}`: {} ({}).", r.id, r.name, r.kind.describe()),
+                format!(
+                    "`{}`: {} ({}).",
+                    r.id,
+                    md::inline(&r.name),
+                    r.kind.describe()
+                ),
             )
         })
         .collect();
@@ -1894,7 +1905,7 @@ fn resources(s: &Sound<'_>) -> TokenStream {
                 d.push('`');
                 d.push_str(&text);
                 d.push_str("`: **");
-                push_lit_body(d, &r.name);
+                push_lit_body(d, &md::inline(&r.name));
                 d.push_str("** (");
                 d.push_str(r.kind.describe());
                 close_first_line(d, r.inserted, r.doc.as_deref());
@@ -2112,10 +2123,10 @@ fn processes(s: &Sound<'_>) -> TokenStream {
                 d.push_str("`]\\n");
                 if let Some((first, rest)) = p.actions.split_first() {
                     d.push_str("- Actions: ");
-                    push_lit_body(d, first);
+                    push_lit_body(d, &md::inline(first));
                     for a in rest {
                         d.push_str("; ");
-                        push_lit_body(d, a);
+                        push_lit_body(d, &md::inline(a));
                     }
                     d.push_str("\\n");
                 }
@@ -2225,7 +2236,7 @@ fn legs(s: &Sound<'_>) -> TokenStream {
                 push_lit_body(d, &s.flow_name(l.flow));
                 d.push_str(").\\n\\n");
                 if let Some(x) = &l.doc {
-                    push_lit_body(d, x);
+                    push_lit_body(d, &md::block(x));
                     d.push_str("\\n\\n");
                 }
                 d.push_str("| step | PID | doc |\\n|---|---|---|\\n");
@@ -2235,11 +2246,9 @@ fn legs(s: &Sound<'_>) -> TokenStream {
                     d.push_str(" | [`");
                     d.push_str(&constant(&p.pid.to_string()));
                     d.push_str("`] | ");
-                    match p.doc.as_deref() {
-                        // A `|` would end the table cell.
-                        Some(x) if x.contains('|') => push_lit_body(d, &x.replace('|', "\\|")),
-                        Some(x) => push_lit_body(d, x),
-                        None => {}
+                    if let Some(x) = p.doc.as_deref() {
+                        // On one line, and a `|` does not end the cell.
+                        push_lit_body(d, &md::cell(x));
                     }
                     d.push_str(" |\\n");
                 }
@@ -2333,7 +2342,7 @@ fn events(s: &Sound<'_>) -> TokenStream {
         let d = doc(&format!(
             "Event `{}`{}\n\n- Produced by [`{}`], logged to [`{}`]\n- Fields: {}\n- Typed entry: [`events::{}`]\n",
             e.name,
-            e.doc.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into()),
+            e.doc.as_deref().map(|d| format!(": {}", md::after_text(d))).unwrap_or_else(|| ".".into()),
             constant(&e.mid.to_string()),
             constant(&e.rid.to_string()),
             if e.fields.is_empty() { "none".to_string() } else { list_code(&e.fields) },
@@ -2370,7 +2379,7 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
             body.push_str("`](super::");
             body.push_str(c);
             body.push_str(") (");
-            push_lit_body(&mut body, &r.name);
+            push_lit_body(&mut body, &md::inline(&r.name));
             body.push_str(") in `");
             push_lit_body(&mut body, &e.code);
             body.push_str("`.\"] pub const ");
@@ -2384,7 +2393,7 @@ fn env_modules(s: &Sound<'_>) -> TokenStream {
         let d = doc(&format!(
             "Physical names in `{}` ({}): one constant per resource.",
             e.code,
-            e.name.as_deref().unwrap_or("no name")
+            md::inline(e.name.as_deref().unwrap_or("no name"))
         ));
         append(
             &mut t,
@@ -2426,7 +2435,7 @@ fn event_types(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
         let d = doc(&format!(
             "Event `{}`{}\n\nProduced by `{}`, logged to `{}`. One entry is one JSON object:\n\n```text\n{example}\n```",
             e.name,
-            e.doc.as_deref().map(|d| format!(": {d}")).unwrap_or_else(|| ".".into()),
+            e.doc.as_deref().map(|d| format!(": {}", md::after_text(d))).unwrap_or_else(|| ".".into()),
             e.mid,
             e.rid,
         ));
@@ -2504,7 +2513,7 @@ fn event_types(s: &Sound<'_>, core: &TokenStream) -> TokenStream {
 pub(super) fn overview(s: &Sound<'_>, display: &str) -> String {
     let mut d = format!(
         "Typed ids of **{}**, generated from `{display}` ({}).\n\n",
-        s.m.orbit.name,
+        md::inline(&s.m.orbit.name),
         s.m.summary()
     );
     d.push_str("## Flows\n\n| flow | name | components (blocks) | legs |\n|---|---|---|---|\n");
@@ -2528,7 +2537,7 @@ pub(super) fn overview(s: &Sound<'_>, display: &str) -> String {
             d,
             "| `{}` | {} | {} | {} |",
             f.id,
-            f.name.replace('|', "\\|"),
+            md::cell(&f.name),
             comps.join(", "),
             legs.join(", ")
         );
@@ -2557,9 +2566,9 @@ pub(super) fn overview(s: &Sound<'_>, display: &str) -> String {
             d,
             "| `{}` | {} | {} | {} | {} | {} |",
             c.id,
-            c.name.replace('|', "\\|"),
+            md::cell(&c.name),
             s.region_of(c.id)
-                .map(|r| r.name.clone())
+                .map(|r| md::cell(&r.name).into_owned())
                 .unwrap_or_default(),
             flows.join(", "),
             mids.join(", "),

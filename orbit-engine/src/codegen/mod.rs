@@ -14,6 +14,7 @@
 //! The output is deterministic: the same manifest gives the same tokens, byte for byte.
 
 mod emit;
+mod markdown;
 mod names;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,7 +25,7 @@ use std::time::SystemTime;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::id::{AnyId, IdKind, Mid, Pid, Rid};
 use crate::render::{self, Style};
 use crate::{check_file, suggest, Manifest};
@@ -210,7 +211,7 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
             Cached {
                 modified: meta.modified().ok(),
                 len: meta.len(),
-                ids: Arc::new(Ids::new(manifest)),
+                ids: Arc::new(Ids::new(manifest, diags)),
             },
         );
     }
@@ -220,8 +221,11 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
 /// The model without the entries whose generated names would clash, and the diagnostics the
 /// checker does not give for them.
 fn emittable(mut manifest: Manifest) -> (Vec<Diagnostic>, Manifest) {
-    let (diags, drop) = emit::name_clashes(&manifest);
+    let (diags, mut drop) = emit::name_clashes(&manifest);
+    // The checker reports these (ORB005); the later entry is left out.
+    drop.extend(manifest.variant_clashes().iter().map(|d| d.span.start));
     if !drop.is_empty() {
+        manifest.regions.retain(|r| !drop.contains(&r.span.start));
         manifest.legs.retain(|l| !drop.contains(&l.span.start));
         manifest.events.retain(|e| !drop.contains(&e.span.start));
         manifest
@@ -306,7 +310,7 @@ fn declared_arms(ids: &[String], module: &TokenStream) -> TokenStream {
 fn id_macros(abs: &str, display: &str, opts: &Options, declared: [&[String]; 3]) -> TokenStream {
     let core = opts.core_in_macro();
     let module = opts.module_in_macro();
-    let mut out = TokenStream::new();
+    let mut out = misuse_hints(opts);
     for ((name, what, example), ids) in [
         ("mid", "MID", "c8fms03"),
         ("rid", "RID", "c20bre06"),
@@ -340,6 +344,67 @@ fn id_macros(abs: &str, display: &str, opts: &Options, declared: [&[String]; 3])
                 pub use #m;
             },
         );
+    }
+    out
+}
+
+/// Items that turn the two ways to misplace a `manifest!` with id macros into errors that
+/// say what to do:
+///
+/// - A second `manifest!` with macros in one crate defines `mid!`, `rid!` and `pid!` at the
+///   crate root again (E0428, "defined multiple times"); the marker macro defined beside
+///   them is then defined twice as well, and its name says the fix.
+/// - A `manifest!` outside the module its `module` option names (`crate::ids` by default)
+///   gives id macros that cannot find their constants; a constant compares the module the
+///   call is in (`module_path!()`) with the option and fails the build with the fix.
+fn misuse_hints(opts: &Options) -> TokenStream {
+    let mut out = quote! {
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! orbit_manifest_defines_mid_rid_pid_once_per_crate__add_macros_false_to_the_other_manifest_call {
+            () => {};
+        }
+    };
+    let written: String = opts
+        .module
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    // Only a path from the crate root can be compared with `module_path!()`.
+    if let Some(want) = written.strip_prefix("crate") {
+        if want.is_empty() || want.starts_with("::") {
+            let msg = format!(
+                "orbit: this `manifest!` is not in the module `{written}`, where its `mid!`, `rid!` and `pid!` look for the constants: name the module it is in with `manifest!(\"…\", module = crate::path::to::it)`, or add `macros = false` if the crate does not use the id macros of this manifest"
+            );
+            out.extend(quote! {
+                const _: () = {
+                    // `module_path!()` is `<crate>::<path>`: its path after the crate's name
+                    // must be the option's after `crate`.
+                    const fn __orbit_in_module(here: &str, want: &str) -> bool {
+                        let (h, w) = (here.as_bytes(), want.as_bytes());
+                        let mut start = 0;
+                        while start < h.len() && h[start] != b':' {
+                            start += 1;
+                        }
+                        if h.len() - start != w.len() {
+                            return false;
+                        }
+                        let mut i = 0;
+                        while i < w.len() {
+                            if h[start + i] != w[i] {
+                                return false;
+                            }
+                            i += 1;
+                        }
+                        true
+                    }
+                    if !__orbit_in_module(::core::module_path!(), #want) {
+                        ::core::panic!(#msg);
+                    }
+                };
+            });
+        }
     }
     out
 }
@@ -424,14 +489,46 @@ impl Declared {
 /// crate whose id macros the `macro_rules!` arms answer never needs them.
 struct Ids {
     manifest: Manifest,
+    /// The checker's diagnostics: why a declared id may have no constant.
+    diagnostics: Vec<Diagnostic>,
     declared: OnceLock<Declared>,
 }
 
 impl Ids {
-    fn new(manifest: Manifest) -> Self {
+    fn new(manifest: Manifest, diagnostics: Vec<Diagnostic>) -> Self {
         Ids {
             manifest,
+            diagnostics,
             declared: OnceLock::new(),
+        }
+    }
+
+    /// The first diagnostic about the entry `text` itself (not about a reference to it that
+    /// is undeclared), for an id the manifest declares with an error.
+    fn problem_of(&self, text: &str) -> Option<&Diagnostic> {
+        let named = format!("`{text}`");
+        let reference = format!("`{text}` in ");
+        self.diagnostics.iter().find(|d| {
+            d.message.contains(&named)
+                && !d.message.starts_with(&reference)
+                && !matches!(d.code, Code::Orb104 | Code::Orb602 | Code::Orb701)
+        })
+    }
+
+    /// Whether the checked model holds `text` as a MID, RID or PID (sound, but perhaps
+    /// without a constant, as a resource whose flow is not known).
+    fn in_model(&self, which: IdMacro, text: &str) -> bool {
+        let m = &self.manifest;
+        match which {
+            IdMacro::Mid => text
+                .parse::<Mid>()
+                .is_ok_and(|id| m.microservices.iter().any(|x| x.id == id)),
+            IdMacro::Rid => text
+                .parse::<Rid>()
+                .is_ok_and(|id| m.resources.iter().any(|x| x.id == id)),
+            IdMacro::Pid => text
+                .parse::<Pid>()
+                .is_ok_and(|id| m.legs.iter().any(|l| l.parts.iter().any(|p| p.pid == id))),
         }
     }
 
@@ -470,7 +567,7 @@ fn declared(path: &Path) -> Result<Arc<Ids>, String> {
     }
     let (_, checked) =
         check_file(&canonical).map_err(|d| format!("{}: {}", d.code.as_str(), d.message))?;
-    let ids = Arc::new(Ids::new(emittable(checked.manifest).1));
+    let ids = Arc::new(Ids::new(emittable(checked.manifest).1, checked.diagnostics));
     cache.insert(
         canonical,
         Cached {
@@ -551,6 +648,30 @@ pub fn resolve(
     match found {
         Some(canonical) => Ok(constant(&canonical)),
         None => {
+            // Declared, but with an error that leaves it without a constant: say which.
+            let canonical = match which {
+                IdMacro::Mid => text.parse::<Mid>().map(|x| x.to_string()),
+                IdMacro::Rid => text.parse::<Rid>().map(|x| x.to_string()),
+                IdMacro::Pid => text.parse::<Pid>().map(|x| x.to_string()),
+            }
+            .unwrap_or_else(|_| text.to_string());
+            let problem = ids.problem_of(&canonical);
+            if problem.is_some() || ids.in_model(which, &canonical) {
+                let mut msg = format!(
+                    "{} `{canonical}` is declared in `{display_path}`, but its declaration breaks a rule, so it has no constant",
+                    kind.describe()
+                );
+                if let Some(d) = problem {
+                    msg.push_str(&format!(
+                        "\n  = note: {}: {} (at {display_path}:{}:{})",
+                        d.code, d.message, d.line, d.column
+                    ));
+                }
+                msg.push_str(&format!(
+                    "\n  = help: fix `{display_path}`: every error is reported at the `manifest!` call, and by `orbit check`"
+                ));
+                return Err(msg);
+            }
             let near = suggest::nearest(text, names.iter().map(String::as_str), 3);
             let mut msg = format!(
                 "{} `{text}` is not declared in `{display_path}`",

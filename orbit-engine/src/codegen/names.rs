@@ -229,6 +229,22 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// The checker predicts variants (to report clashes) without the generator's code.
+        #[test]
+        fn the_checker_knows_the_variant_of_a_name(text in "[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,3}") {
+            proptest::prop_assert_eq!(crate::check::variant_text(&text), variant(&text));
+        }
+
+        /// Kebab-case names starting with a letter never share a variant.
+        #[test]
+        fn kebab_names_have_distinct_variants(
+            a in "[a-z][a-z0-9]{0,3}(-[a-z0-9]{1,3}){0,3}",
+            b in "[a-z][a-z0-9]{0,3}(-[a-z0-9]{1,3}){0,3}",
+        ) {
+            proptest::prop_assume!(a != b);
+            proptest::prop_assert_ne!(variant(&a), variant(&b));
+        }
+
         #[test]
         fn variants_of_ascii_text_are_the_general_rule(text in "[a-z0-9A-Z_. -]{0,24}") {
             proptest::prop_assert_eq!(variant_ascii(&text), variant_chars(&text));

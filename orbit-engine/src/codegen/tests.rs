@@ -170,3 +170,28 @@ fn a_fifo_manifest_is_a_compile_error_not_a_hang() {
     assert!(e.contains("FIFO"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An id the manifest declares with an error that leaves it without a constant (a resource
+/// whose `flow` does not list its component: ORB406) is not "not declared": the message
+/// names the error.
+#[test]
+fn resolve_names_the_error_of_a_declared_id() {
+    let dir = std::env::temp_dir().join(format!("orbit-codegen-406-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("orbit.toml");
+    let text = "[orbit]\nname = \"x\"\ncloud = \"aws\"\n\n[environment.k8d]\n\n[region.n-virginia]\nname = \"N. Virginia\"\ncomponents = [1, 100]\n\n[flow.flow-4]\nname = \"Portal\"\ncomponents = [\"c8\"]\n\n[flow.flow-8]\nname = \"Other\"\ncomponents = [\"c12\"]\n\n[component.c8]\nname = \"Portal node\"\n\n[component.c12]\nname = \"Other node\"\n\n[resource.c8bre03]\nkind = \"dynamodb\"\nname = \"user-data\"\nflow = \"flow-8\"\n";
+    std::fs::write(&path, text).unwrap();
+    let e = resolve(&path, "orbit.toml", IdMacro::Rid, "c8bre03").unwrap_err();
+    assert!(!e.contains("declares no"), "{e}");
+    assert!(
+        e.starts_with(
+            "RID `c8bre03` is declared in `orbit.toml`, but its declaration breaks a rule"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("ORB406") && e.contains("orbit.toml:28:8"), "{e}");
+    // An id that is not declared at all keeps its message.
+    let e = resolve(&path, "orbit.toml", IdMacro::Rid, "c8bre06").unwrap_err();
+    assert!(e.contains("is not declared in `orbit.toml`"), "{e}");
+    std::fs::remove_dir_all(&dir).ok();
+}
