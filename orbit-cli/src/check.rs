@@ -1,4 +1,4 @@
-//! `orbit check [PATH]`: validates a manifest (SPEC §4).
+//! `orbit check [PATH]`: validates a manifest (the README's "Diagnostics").
 
 use std::path::Path;
 

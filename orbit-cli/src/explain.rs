@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::common::{self, Fail, Loaded, Outcome};
 use crate::Format;
 
-/// The default region ranges of SPEC §1, used when there is no manifest.
+/// The default region ranges of the README's "The conventions, in short", used when there is no manifest.
 const DEFAULT_REGIONS: [(&str, u16, u16); 3] = [
     ("n-virginia", 1, 100),
     ("ohio-k3s-master", 101, 200),

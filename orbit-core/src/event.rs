@@ -1,4 +1,4 @@
-//! Typed event entries: timestamps and the JSON line of SPEC §1.
+//! Typed event entries: timestamps and the JSON line of the README's "The conventions, in short".
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,6 +1,6 @@
 //! Next-free-id allocation: the one implementation of "what number comes next".
 //!
-//! Every allocator follows the same rules (SPEC §1):
+//! Every allocator follows the same rules (the README's "The conventions, in short"):
 //!
 //! - numbers follow their step (flows and components 4, MIDs and RIDs 3, execution orders 5);
 //! - the next number is the next multiple of the step *above the highest number in use*, never a

@@ -5,7 +5,7 @@
 //! generator of `orbit_engine::codegen`, which checks the manifest with the same rules as the
 //! `orbit` command line tool. Every error is a compile error with a span; nothing panics.
 //!
-//! - [`manifest!`]: the `ids` module of a manifest (SPEC §5).
+//! - [`manifest!`]: the `ids` module of a manifest (the README's "Typed ids in service code").
 //! - [`manifest_doc!`]: the module page (tables of flows and components) as a string literal.
 //!
 //! Manifest paths are relative to the invoking crate's directory (`CARGO_MANIFEST_DIR`);

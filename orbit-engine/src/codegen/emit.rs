@@ -1,4 +1,4 @@
-//! The model → Rust items of SPEC §5.
+//! The model → Rust items of the README's "Typed ids in service code".
 //!
 //! Every list is emitted in the model's canonical order; look-up tables are sorted by the keys
 //! of [`crate::lookup`], or are its [`KeyTable`](crate::lookup::KeyTable)s, filled in the
@@ -338,7 +338,7 @@ fn list_code(items: &[String]) -> String {
         .join(", ")
 }
 
-/// One closed enum of SPEC §5 with `ALL`, `as_str`, `Display`, `FromStr` and serde.
+/// One closed enum of the README's "Typed ids in service code" with `ALL`, `as_str`, `Display`, `FromStr` and serde.
 struct Closed<'a> {
     name: &'a str,
     what: &'a str,

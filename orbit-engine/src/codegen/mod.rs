@@ -1,4 +1,4 @@
-//! The `ids` generator (feature `codegen`): a checked manifest → the Rust items of SPEC §5.
+//! The `ids` generator (feature `codegen`): a checked manifest → the Rust items of the README's "Typed ids in service code".
 //!
 //! A plain library, so the proc macros of `orbit-macros` stay thin and tools (benchmarks, golden
 //! tests) can write an expansion out as source with [`expand_source`]:
@@ -137,7 +137,7 @@ fn compile_error(msg: &str, span: Span) -> TokenStream {
 }
 
 /// Reads and checks the manifest at `manifest_path` (shown as `display_path` in messages)
-/// and returns the items of the `ids` module of SPEC §5, preceded by one `compile_error!` per
+/// and returns the items of the `ids` module of the README's "Typed ids in service code", preceded by one `compile_error!` per
 /// violation. Never panics.
 pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> TokenStream {
     // Stat before reading: if the file changes in between, the cache entry is stale-keyed and

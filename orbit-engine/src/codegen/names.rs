@@ -1,6 +1,6 @@
-//! Rust names of generated items (SPEC §5): `C8FMS03` constants, `C8fms03` variants, `k8d`
+//! Rust names of generated items (the README's "Typed ids in service code"): `C8FMS03` constants, `C8fms03` variants, `k8d`
 //! modules. Every function here is injective over valid ids, so two declarations never share a
-//! generated name unless SPEC §5 says they do (legs and events: checked by the engine).
+//! generated name unless the README's "Typed ids in service code" says they do (legs and events: checked by the engine).
 
 use std::borrow::Cow;
 
