@@ -188,3 +188,14 @@ fn what_breaks_in_head_is_reported_by_check_not_as_gone() {
         .collect();
     assert!(gone.is_empty(), "{gone:?}");
 }
+
+/// Found by the `diff` fuzz target: a manifest with a waiver, compared with itself, reports
+/// that waiver as ORB890 (it matches no change) and nothing else.
+#[test]
+fn a_manifest_with_a_waiver_against_itself_reports_only_the_waiver() {
+    let head = std::fs::read_to_string(dir().join("ORB890.fail.toml")).unwrap();
+    let d = compare(&head, &head);
+    let codes: Vec<_> = d.changes.iter().map(|c| (c.code, c.id.as_str())).collect();
+    assert_eq!(codes, [(Code::Orb890, "c20bre06")]);
+    assert!(d.ok(), "a warning does not fail the diff");
+}
