@@ -26,7 +26,7 @@
 //!   manifest's permissions, and renamed over the manifest; the directory is then flushed, so
 //!   the rename survives a power loss. On any failure the temporary file is removed and the
 //!   manifest is untouched. A writer killed before the rename leaves its temporary file
-//!   (`.orbit.toml.XXXXXX.tmp`): the next writer, under the lock, removes it.
+//!   (`.orbit.toml.XXXXXXXX.tmp`): the next writer, under the lock, removes it.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, ErrorKind, Write};
