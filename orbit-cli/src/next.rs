@@ -1,6 +1,7 @@
 //! `orbit next KIND`: the next free canonical id, from the engine's allocator
 //! ([`orbit_engine::alloc`]); with `--write`, the new entry is added to `orbit.toml` with its
-//! comments and layout kept (toml_edit), and only if the result still passes the check.
+//! comments and layout kept (toml_edit), and only if the result still passes the check, in one
+//! transaction under a lock ([`crate::txn`]).
 
 use std::path::Path;
 

@@ -26,7 +26,7 @@
 //!   manifest's permissions, and renamed over the manifest; the directory is then flushed, so
 //!   the rename survives a power loss. On any failure the temporary file is removed and the
 //!   manifest is untouched. A writer killed before the rename leaves its temporary file
-//!   (`.orbit.toml.XXXXXX.tmp`): the next writer, under the lock, removes it.
+//!   (`.orbit.toml.XXXXXXXX.tmp`): the next writer, under the lock, removes it.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, ErrorKind, Write};
@@ -185,6 +185,21 @@ impl Txn {
         };
         let meta = std::fs::metadata(&self.target)
             .map_err(|e| fail(&format!("read the metadata of {}", self.shown), &e))?;
+        // A rename needs only the directory's permission: a manifest whose mode forbids
+        // writing is refused, as writing it in place would be.
+        if let Err(e) = OpenOptions::new().write(true).open(&self.target) {
+            return Err(if e.kind() == ErrorKind::PermissionDenied {
+                Fail::usage(
+                    format!("not written: {} is read-only for you; it is untouched", self.shown),
+                    format!(
+                        "if it is meant to be edited, make it writable (`chmod u+w {}`) and run again",
+                        self.target.display()
+                    ),
+                )
+            } else {
+                fail(&format!("open {} for writing", self.shown), &e)
+            });
+        }
         let mut tmp = tempfile::Builder::new()
             .prefix(&format!(".{}.", self.name))
             .suffix(TMP_SUFFIX)
