@@ -146,7 +146,7 @@ pub fn run(a: &DiffArgs, manifest: Option<&Path>) -> Outcome {
             .cloned()
             .collect();
         if !broken.is_empty() {
-            eprint!(
+            err!(
                 "{}",
                 orbit_engine::render::all(
                     &broken,
@@ -305,7 +305,7 @@ fn read_file(path: &Path, shown: &str) -> Result<Text, Fail> {
             source,
         }),
         Err(d) => {
-            eprint!("{}", common::unreadable(&d, shown));
+            err!("{}", common::unreadable(&d, shown));
             Err(Fail {
                 code: common::USAGE,
                 message: None,
