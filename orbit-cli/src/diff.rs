@@ -324,6 +324,12 @@ fn text(bytes: Vec<u8>) -> String {
     String::from_utf8_lossy(&bytes).trim().to_string()
 }
 
+/// The manifest at `path` as committed at `rev`, with its check; `None` when git cannot say
+/// (no git, not a repository, not committed there). The language server's ORB801 base.
+pub(crate) fn committed(rev: &str, path: &Path) -> Option<(String, Checked)> {
+    read_git(rev, path).ok().map(|r| (r.source, r.checked))
+}
+
 /// BASE: HEAD's file as committed at `rev`, in the git repository that holds HEAD.
 fn read_git(rev: &str, head: &Path) -> Result<Read, Fail> {
     if rev.is_empty() || rev.starts_with('-') {
