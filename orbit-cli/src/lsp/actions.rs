@@ -58,45 +58,47 @@ fn fit(old: &str, x: &str) -> String {
     }
 }
 
+/// The text a diagnostic's fix rewrites: its span, or the whole id it points into (a
+/// malformed id's diagnostic points at the bad part: `3` of `c8fms3`).
+pub fn fix_span(view: &ManifestView, d: &Diagnostic) -> Range<usize> {
+    match view.index.token_at(d.span.start) {
+        Some(t) if t.span.start <= d.span.start && d.span.end <= t.span.end => t.span.clone(),
+        _ => d.span.clone(),
+    }
+}
+
 /// The fixes a diagnostic's help line names.
 pub fn fixes(text: &str, view: &ManifestView, d: &Diagnostic) -> Vec<Fix> {
     let Some(help) = d.help.as_deref() else {
         return Vec::new();
     };
-    let Some(old) = text.get(d.span.clone()) else {
+    let span = fix_span(view, d);
+    let Some(old) = text.get(span.clone()) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for clause in help.split("; ") {
         if let Some(rest) = clause.find("the next free").map(|i| &clause[i..]) {
             if let Some(id) = ticked(rest).first() {
-                let mut f = replace(
-                    format!("Use the next free id `{id}`"),
-                    &d.span,
-                    fit(old, id),
-                );
+                let mut f = replace(format!("Use the next free id `{id}`"), &span, fit(old, id));
                 f.preferred = true;
                 out.push(f);
             }
         }
         if clause.contains("add `inserted = true`") {
-            if let Some(f) = inserted(text, view, &d.span) {
+            if let Some(f) = inserted(text, view, &span) {
                 out.push(f);
             }
         }
         if let Some(rest) = clause.find("did you mean ").map(|i| &clause[i..]) {
             let upto = rest.find('?').map_or(rest, |q| &rest[..q]);
             for id in ticked(upto) {
-                out.push(replace(
-                    format!("Replace with `{id}`"),
-                    &d.span,
-                    fit(old, id),
-                ));
+                out.push(replace(format!("Replace with `{id}`"), &span, fit(old, id)));
             }
         }
         if let Some(rest) = clause.strip_prefix("write ") {
             if let Some(x) = ticked(rest).first() {
-                out.push(replace(format!("Write `{x}`"), &d.span, fit(old, x)));
+                out.push(replace(format!("Write `{x}`"), &span, fit(old, x)));
             }
         }
         if d.code == orbit_engine::Code::Orb503 {
@@ -107,7 +109,7 @@ pub fn fixes(text: &str, view: &ManifestView, d: &Diagnostic) -> Vec<Fix> {
                     if order.starts_with('e') && order[1..].bytes().all(|b| b.is_ascii_digit()) {
                         out.push(replace(
                             format!("Use the order `{order}`"),
-                            &d.span,
+                            &span,
                             order.to_string(),
                         ));
                     }
@@ -245,7 +247,7 @@ pub fn manifest(
     let all = super::diagnostics::manifest(uri, text, lines, view, enc);
     let mut out = Vec::new();
     for (i, d) in view.checked.diagnostics.iter().enumerate() {
-        if !overlaps(&d.span, &range) {
+        if !overlaps(&fix_span(view, d), &range) {
             continue;
         }
         for fix in fixes(text, view, d) {

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionList, CompletionTextEdit, TextEdit};
 use orbit_engine::alloc;
-use orbit_engine::id::{ComponentId, Endpoint, ServiceKind};
+use orbit_engine::id::{ComponentId, Endpoint, Pid, ServiceKind};
 use orbit_engine::{keys, Code, Family as CodeFamily, Manifest};
 
 use super::documents::ManifestView;
@@ -286,7 +286,7 @@ fn body(
             .map(|c| candidate(c.as_str(), Some(c.title().to_string()), value))
             .collect(),
         Slot::Pid => {
-            let (items, pid_wrap) = pid(m, table_key, typed);
+            let (items, pid_wrap) = pid(m, table_key, typed, &cx.orders);
             if pid_wrap {
                 return (
                     range,
@@ -332,9 +332,11 @@ fn rids(m: &Manifest) -> Vec<Candidate> {
 }
 
 /// A part's `pid` as typed: its start id, then `start-` and its end id, then `start-end-` and
-/// the leg's next free execution order. Returns whether the items are whole PIDs that must not
-/// be filtered by the typed text (the order typed so far is replaced).
-fn pid(m: &Manifest, leg: &str, typed: &str) -> (Vec<Candidate>, bool) {
+/// the leg's next free execution order: above the orders of the parts written before it and of
+/// the leg's parts in the last check, and not a PID declared elsewhere. Returns whether the
+/// items are whole PIDs that must not be filtered by the typed text (the order typed so far is
+/// replaced).
+fn pid(m: &Manifest, leg: &str, typed: &str, orders: &[u16]) -> (Vec<Candidate>, bool) {
     let typed = typed.trim_start_matches('"');
     let parts: Vec<&str> = typed.splitn(3, '-').collect();
     let endpoints = || mids(m).into_iter().chain(rids(m));
@@ -353,17 +355,20 @@ fn pid(m: &Manifest, leg: &str, typed: &str) -> (Vec<Candidate>, bool) {
             let (Ok(s), Ok(e)) = (start.parse::<Endpoint>(), end.parse::<Endpoint>()) else {
                 return (Vec::new(), false);
             };
-            let pid = match alloc::next_step(m, leg, s, e) {
-                Ok(p) => p,
-                Err(_) => match alloc::next_order(m, leg) {
-                    Ok(order) => orbit_engine::id::Pid {
-                        start: s,
-                        end: e,
-                        order,
-                    },
-                    Err(_) => return (Vec::new(), false),
-                },
+            let from_text = orbit_engine::next_multiple(orders, 5, 0);
+            let mut order = alloc::next_order(m, leg).map_or(from_text, |o| o.max(from_text));
+            let mut pid = Pid {
+                start: s,
+                end: e,
+                order,
             };
+            while m.process(pid).is_some() && order + 5 <= orbit_engine::MAX_IDENTIFIER {
+                order += 5;
+                pid.order = order;
+            }
+            if order > orbit_engine::MAX_IDENTIFIER {
+                return (Vec::new(), false);
+            }
             let mut c = candidate(
                 pid.to_string(),
                 Some(format!("the next free execution order of leg `{leg}`")),

@@ -71,6 +71,10 @@ pub fn manifest(
         if let Some(b) = &view.base {
             d.message = d.message.replacen('\n', &format!(" (against {b})\n"), 1);
         }
+        if !view.committed {
+            // Without git, what exists is not known: a reminder, not an error.
+            d.severity = Some(DiagnosticSeverity::WARNING);
+        }
         out.push(d);
     }
     out

@@ -30,6 +30,8 @@ pub struct Base {
     pub checked: Checked,
     /// Where it comes from: `HEAD:orbit.toml`, or `the text as opened`.
     pub label: String,
+    /// Whether it is git's `HEAD`.
+    pub committed: bool,
 }
 
 impl Base {
@@ -41,12 +43,14 @@ impl Base {
                 source,
                 checked,
                 label: format!("HEAD:{MANIFEST}"),
+                committed: true,
             };
         }
         Base {
             source: opened.to_string(),
             checked: orbit_engine::check(opened),
             label: "the text as opened".into(),
+            committed: false,
         }
     }
 }
@@ -62,28 +66,52 @@ pub struct ManifestView {
     pub removed: Vec<Change>,
     /// The base's [`Base::label`].
     pub base: Option<String>,
+    /// Whether the base is the manifest as committed (else as opened).
+    pub committed: bool,
 }
 
 impl ManifestView {
+    /// Whether the text was TOML (no ORB001): its model holds what it declares.
+    pub fn parsed(&self) -> bool {
+        !self
+            .checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::Orb001)
+    }
+
     /// Checks and indexes `text`, comparing it with `base` for removed ids.
     pub fn new(text: &str, base: Option<&Base>) -> Self {
         let checked = orbit_engine::check(text);
+        let toml = !checked.diagnostics.iter().any(|d| d.code == Code::Orb001);
         let removed = match base {
-            Some(b) => diff::diff(
-                Side::new(&b.source, &b.checked.manifest),
-                Side::new(text, &checked.manifest),
-            )
-            .changes
-            .into_iter()
-            .filter(|c| c.code == Code::Orb801)
-            .collect(),
-            None => Vec::new(),
+            // Text that is not TOML declares nothing yet: nothing is removed.
+            Some(b) if toml => {
+                // An id whose declaration broke a rule in the base never built: it may go.
+                let broken: std::collections::HashSet<usize> =
+                    b.checked.diagnostics.iter().map(|d| d.span.start).collect();
+                diff::diff(
+                    Side::new(&b.source, &b.checked.manifest),
+                    Side::new(text, &checked.manifest),
+                )
+                .changes
+                .into_iter()
+                .filter(|c| c.code == Code::Orb801)
+                .filter(|c| {
+                    !c.base
+                        .as_ref()
+                        .is_some_and(|p| broken.contains(&p.span.start))
+                })
+                .collect()
+            }
+            _ => Vec::new(),
         };
         ManifestView {
             index: Index::new(text),
             checked,
             removed,
             base: base.map(|b| b.label.clone()),
+            committed: base.is_some_and(|b| b.committed),
         }
     }
 }
@@ -176,6 +204,9 @@ pub struct Document {
     pub view: Option<Rc<View>>,
     /// Whether `view` is of the current text.
     pub fresh: bool,
+    /// For a manifest: the last view whose TOML parsed, for the ids that completion and
+    /// hover name while the text is half typed (`[microservice.c8` is not TOML yet).
+    pub parsed: Option<Rc<View>>,
     /// Whether the current view's diagnostics were published.
     pub published: bool,
 }
@@ -199,6 +230,7 @@ impl Document {
             base,
             view: None,
             fresh: false,
+            parsed: None,
             published: false,
         }
     }

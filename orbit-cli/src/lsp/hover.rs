@@ -20,13 +20,14 @@ fn hover(text: &str, lines: &Lines, span: &Range<usize>, md: String, enc: Encodi
     }
 }
 
-/// Hover in a manifest buffer: on a table header's key, or on an id-valued string (a flow's
+/// Hover in a manifest buffer (explained against `m`, the last model that parsed): on a table header's key, or on an id-valued string (a flow's
 /// components, a part's PID or either of its ids, an event's `mid` and `rid`, `retired`, a
 /// resource's or leg's `flow`, a waiver's `id` and `code`).
 pub fn manifest(
     text: &str,
     lines: &Lines,
     view: &ManifestView,
+    m: &Manifest,
     offset: usize,
     enc: Encoding,
 ) -> Option<Hover> {
@@ -46,7 +47,7 @@ pub fn manifest(
             // The order alone says little: explain the whole PID.
             let pid = view.index.enclosing(span.start, Slot::Pid)?;
             let pid_text = text.get(pid.span.clone())?;
-            let x = explain::explain(pid_text, Some(&view.checked.manifest));
+            let x = explain::explain(pid_text, Some(m));
             return Some(hover(
                 text,
                 lines,
@@ -56,7 +57,7 @@ pub fn manifest(
             ));
         }
         _ => {
-            let x = explain::explain(word, Some(&view.checked.manifest));
+            let x = explain::explain(word, Some(m));
             explain::markdown(&x, Some(super::documents::MANIFEST))
         }
     };

@@ -217,6 +217,8 @@ pub struct Context {
     pub after_equals: bool,
     /// The place is inside an inline table (a leg's part).
     pub inline: bool,
+    /// The execution orders of the parts before the place, in its table.
+    pub orders: Vec<u16>,
 }
 
 /// The context at `offset`: the text is scanned from the enclosing table's header only.
@@ -240,6 +242,12 @@ pub fn context_at(text: &str, offset: usize) -> Context {
         word_start: lx.word_start.filter(|_| !in_string),
         after_equals: lx.after_equals,
         inline: lx.braces > 0,
+        orders: scratch
+            .tokens
+            .iter()
+            .filter(|t| t.slot == Slot::PidOrder)
+            .filter_map(|t| text.get(t.span.clone())?.strip_prefix('e')?.parse().ok())
+            .collect(),
     }
 }
 

@@ -557,7 +557,11 @@ impl Server {
                 View::Lint(documents::LintView::new(&d.text, m))
             };
             let d = self.docs.get_mut(key)?;
-            d.view = Some(Rc::new(view));
+            let view = Rc::new(view);
+            if matches!(&*view, View::Manifest(v) if v.parsed()) {
+                d.parsed = Some(view.clone());
+            }
+            d.view = Some(view);
             d.fresh = true;
         }
         self.docs.get(key)
@@ -611,7 +615,13 @@ impl Server {
         let d = self.refresh(uri.as_str())?;
         let offset = d.lines.offset(&d.text, pos, enc);
         match d.view.as_deref()? {
-            View::Manifest(v) => hover::manifest(&d.text, &d.lines, v, offset, enc),
+            View::Manifest(v) => {
+                let m = match d.parsed.as_deref() {
+                    Some(View::Manifest(p)) => &p.checked.manifest,
+                    _ => &v.checked.manifest,
+                };
+                hover::manifest(&d.text, &d.lines, v, m, offset, enc)
+            }
             View::Lint(v) => hover::lint(&d.text, &d.lines, v, offset, enc),
         }
     }
@@ -666,8 +676,10 @@ impl Server {
         if !d.is_manifest {
             return None;
         }
-        let View::Manifest(v) = d.view.as_deref()? else {
-            return None;
+        let v = match (d.parsed.as_deref(), d.view.as_deref()) {
+            (Some(View::Manifest(p)), _) => p,
+            (_, Some(View::Manifest(v))) => v,
+            _ => return None,
         };
         let offset = d.lines.offset(&d.text, pos, enc);
         Some(CompletionResponse::List(completion::manifest(
