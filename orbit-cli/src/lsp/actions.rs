@@ -60,8 +60,8 @@ fn fit(old: &str, x: &str) -> String {
 
 /// The text a diagnostic's fix rewrites: its span, or the whole id it points into (a
 /// malformed id's diagnostic points at the bad part: `3` of `c8fms3`).
-pub fn fix_span(view: &ManifestView, d: &Diagnostic) -> Range<usize> {
-    match view.index.token_at(d.span.start) {
+pub fn fix_span(text: &str, view: &ManifestView, d: &Diagnostic) -> Range<usize> {
+    match view.index(text).token_at(d.span.start) {
         Some(t) if t.span.start <= d.span.start && d.span.end <= t.span.end => t.span.clone(),
         _ => d.span.clone(),
     }
@@ -72,7 +72,7 @@ pub fn fixes(text: &str, view: &ManifestView, d: &Diagnostic) -> Vec<Fix> {
     let Some(help) = d.help.as_deref() else {
         return Vec::new();
     };
-    let span = fix_span(view, d);
+    let span = fix_span(text, view, d);
     let Some(old) = text.get(span.clone()) else {
         return Vec::new();
     };
@@ -125,7 +125,7 @@ pub fn fixes(text: &str, view: &ManifestView, d: &Diagnostic) -> Vec<Fix> {
 fn inserted(text: &str, view: &ManifestView, span: &Range<usize>) -> Option<Fix> {
     let title = "Add `inserted = true`".to_string();
     let in_part = view
-        .index
+        .index(text)
         .enclosing(span.start, Slot::Pid)
         .is_some_and(|t| t.span.start <= span.start);
     if in_part {
@@ -146,7 +146,7 @@ fn inserted(text: &str, view: &ManifestView, span: &Range<usize>) -> Option<Fix>
             });
         }
     }
-    let (_, table) = view.index.table_at(span.start)?;
+    let (_, table) = view.index(text).table_at(span.start)?;
     let at = table.header.end;
     Some(Fix {
         title,
@@ -168,7 +168,7 @@ pub fn retire(
         .collect::<Vec<_>>()
         .join(", ");
     if let Some(last) = view
-        .index
+        .index(text)
         .tokens
         .iter()
         .rev()
@@ -182,7 +182,7 @@ pub fn retire(
         return Some(vec![(after_quote..after_quote, format!(", {list}"))]);
     }
     let orbit = view
-        .index
+        .index(text)
         .tables
         .iter()
         .find(|t| t.family == Family::Orbit)?;
@@ -247,7 +247,7 @@ pub fn manifest(
     let all = super::diagnostics::manifest(uri, text, lines, view, enc);
     let mut out = Vec::new();
     for (i, d) in view.checked.diagnostics.iter().enumerate() {
-        if !overlaps(&fix_span(view, d), &range) {
+        if !overlaps(&fix_span(text, view, d), &range) {
             continue;
         }
         for fix in fixes(text, view, d) {
@@ -255,7 +255,7 @@ pub fn manifest(
         }
     }
     if !view.removed.is_empty() {
-        let anchor = super::diagnostics::removed_anchor(view);
+        let anchor = super::diagnostics::removed_anchor(text, view);
         let line = lines.line_of(anchor.start);
         let anchor_line = lines.line_range(text, line);
         if overlaps(&anchor_line, &range) {

@@ -66,7 +66,7 @@ pub fn manifest(
         });
     }
     for c in &view.removed {
-        let span = removed_anchor(view);
+        let span = removed_anchor(text, view);
         let mut d = removed(uri, text, lines, c, &span, enc);
         if let Some(b) = &view.base {
             d.message = d.message.replacen('\n', &format!(" (against {b})\n"), 1);
@@ -81,11 +81,11 @@ pub fn manifest(
 }
 
 /// Where ORB801 findings stand: `retired`'s key, else the `[orbit]` header, else the start.
-pub fn removed_anchor(view: &ManifestView) -> std::ops::Range<usize> {
+pub fn removed_anchor(text: &str, view: &ManifestView) -> std::ops::Range<usize> {
     if let Some(first) = view.checked.manifest.orbit.retired_spans.first() {
         return first.clone();
     }
-    view.index
+    view.index(text)
         .tables
         .iter()
         .find(|t| t.family == super::index::Family::Orbit)

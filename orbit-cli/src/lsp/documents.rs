@@ -6,6 +6,7 @@
 //! above it, else a workspace root), read from disk as `orbit lint` reads it; that reading is
 //! kept until the manifest changes on disk or is saved.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -13,7 +14,7 @@ use std::rc::Rc;
 use lsp_types::Uri;
 use orbit_engine::diff::{self, Change, Side};
 use orbit_engine::lint::{self, Finding, Linter};
-use orbit_engine::{Checked, Code};
+use orbit_engine::{Checked, Code, Manifest};
 
 use super::index::Index;
 use super::text::Lines;
@@ -60,8 +61,8 @@ impl Base {
 pub struct ManifestView {
     /// Every rule's diagnostics and the (partial) model.
     pub checked: Checked,
-    /// Where the ids stand.
-    pub index: Index,
+    /// Where the ids stand: built on the first request that needs it.
+    index: OnceCell<Index>,
     /// ORB801 changes against the [`Base`]: removed MIDs and RIDs that are not retired.
     pub removed: Vec<Change>,
     /// The base's [`Base::label`].
@@ -71,6 +72,11 @@ pub struct ManifestView {
 }
 
 impl ManifestView {
+    /// Where the ids of `text`, the text this view was made of, stand; indexed once.
+    pub fn index(&self, text: &str) -> &Index {
+        self.index.get_or_init(|| Index::new(text))
+    }
+
     /// Whether the text was TOML (no ORB001): its model holds what it declares.
     pub fn parsed(&self) -> bool {
         !self
@@ -80,13 +86,18 @@ impl ManifestView {
             .any(|d| d.code == Code::Orb001)
     }
 
-    /// Checks and indexes `text`, comparing it with `base` for removed ids.
-    pub fn new(text: &str, base: Option<&Base>) -> Self {
+    /// Checks `text`, comparing it with `base` for removed ids; `previous`, the view of the
+    /// text before the change against the same base, saves the comparison when the change
+    /// declared, renamed, retired and waived nothing (most keystrokes).
+    pub fn new(text: &str, base: Option<&Base>, previous: Option<&ManifestView>) -> Self {
         let checked = orbit_engine::check(text);
         let toml = !checked.diagnostics.iter().any(|d| d.code == Code::Orb001);
-        let removed = match base {
+        let removed = match (base, previous) {
+            (Some(_), Some(p)) if toml && same_ids(&p.checked.manifest, &checked.manifest) => {
+                p.removed.clone()
+            }
             // Text that is not TOML declares nothing yet: nothing is removed.
-            Some(b) if toml => {
+            (Some(b), _) if toml => {
                 // An id whose declaration broke a rule in the base never built: it may go.
                 let broken: std::collections::HashSet<usize> =
                     b.checked.diagnostics.iter().map(|d| d.span.start).collect();
@@ -96,7 +107,7 @@ impl ManifestView {
                 )
                 .changes
                 .into_iter()
-                .filter(|c| c.code == Code::Orb801)
+                .filter(|c| c.code == Code::Orb801 && c.waived.is_none())
                 .filter(|c| {
                     !c.base
                         .as_ref()
@@ -107,13 +118,34 @@ impl ManifestView {
             _ => Vec::new(),
         };
         ManifestView {
-            index: Index::new(text),
+            index: OnceCell::new(),
             checked,
             removed,
             base: base.map(|b| b.label.clone()),
             committed: base.is_some_and(|b| b.committed),
         }
     }
+}
+
+/// Whether two models declare the same MIDs and RIDs under the same names, retire the same
+/// ids and waive the same changes: all that ORB801 reads of HEAD.
+fn same_ids(a: &Manifest, b: &Manifest) -> bool {
+    a.microservices.len() == b.microservices.len()
+        && a.resources.len() == b.resources.len()
+        && a.orbit.retired == b.orbit.retired
+        && a.microservices
+            .iter()
+            .zip(&b.microservices)
+            .all(|(x, y)| x.id == y.id && x.name == y.name)
+        && a.resources
+            .iter()
+            .zip(&b.resources)
+            .all(|(x, y)| x.id == y.id && x.name == y.name)
+        && a.waivers.len() == b.waivers.len()
+        && a.waivers
+            .iter()
+            .zip(&b.waivers)
+            .all(|(x, y)| x.code == y.code && x.id == y.id)
 }
 
 /// A manifest read from disk, for linting and hovering other files.
@@ -178,7 +210,7 @@ impl LintView {
 #[derive(Debug)]
 pub enum View {
     /// An `orbit.toml`.
-    Manifest(ManifestView),
+    Manifest(Box<ManifestView>),
     /// Any other file.
     Lint(LintView),
 }
@@ -243,8 +275,7 @@ impl Document {
         enc: super::text::Encoding,
     ) {
         for c in changes {
-            super::text::apply_change(&mut self.text, &self.lines, c, enc);
-            self.lines = Lines::new(&self.text);
+            super::text::apply_change(&mut self.text, &mut self.lines, c, enc);
         }
         self.version = version;
         self.fresh = false;

@@ -31,7 +31,7 @@ pub fn manifest(
     offset: usize,
     enc: Encoding,
 ) -> Option<Hover> {
-    let t = view.index.token_at(offset)?;
+    let t = view.index(text).token_at(offset)?;
     let span = t.span.clone();
     let word = text.get(span.clone())?;
     if word.is_empty() {
@@ -45,7 +45,7 @@ pub fn manifest(
         }
         Slot::PidOrder => {
             // The order alone says little: explain the whole PID.
-            let pid = view.index.enclosing(span.start, Slot::Pid)?;
+            let pid = view.index(text).enclosing(span.start, Slot::Pid)?;
             let pid_text = text.get(pid.span.clone())?;
             let x = explain::explain(pid_text, Some(m));
             return Some(hover(

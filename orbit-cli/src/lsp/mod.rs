@@ -506,6 +506,8 @@ impl Server {
         for doc in self.docs.values_mut() {
             if doc.is_manifest && doc.path.as_deref() == path {
                 doc.base = Some(Base::read(doc.path.as_deref(), &doc.text));
+                // Its view was compared with the old base.
+                doc.view = None;
             }
             doc.fresh = false;
             doc.published = false;
@@ -547,7 +549,15 @@ impl Server {
         if !fresh {
             let view = if is_manifest {
                 let d = self.docs.get(key)?;
-                View::Manifest(documents::ManifestView::new(&d.text, d.base.as_ref()))
+                let previous = match d.view.as_deref() {
+                    Some(View::Manifest(p)) => Some(&**p),
+                    _ => None,
+                };
+                View::Manifest(Box::new(documents::ManifestView::new(
+                    &d.text,
+                    d.base.as_ref(),
+                    previous,
+                )))
             } else {
                 let m = self
                     .manifests

@@ -79,9 +79,9 @@ fn names(slot: Slot, target: Target) -> bool {
 
 /// The token under the cursor and the id it names (a PID's order names the PID).
 fn subject<'v>(text: &str, view: &'v ManifestView, offset: usize) -> Option<(&'v Token, String)> {
-    let t = view.index.token_at(offset)?;
+    let t = view.index(text).token_at(offset)?;
     let t = if t.slot == Slot::PidOrder {
-        view.index.enclosing(t.span.start, Slot::Pid)?
+        view.index(text).enclosing(t.span.start, Slot::Pid)?
     } else {
         t
     };
@@ -94,15 +94,18 @@ fn subject<'v>(text: &str, view: &'v ManifestView, offset: usize) -> Option<(&'v
 pub fn definition(text: &str, view: &ManifestView, offset: usize) -> Option<Range<usize>> {
     let (t, word) = subject(text, view, offset)?;
     match target(t, &word) {
-        Target::Table(f) => view.index.declaration(f, &word).map(|d| d.key_span.clone()),
+        Target::Table(f) => view
+            .index(text)
+            .declaration(f, &word)
+            .map(|d| d.key_span.clone()),
         Target::Pid => view
-            .index
+            .index(text)
             .tokens
             .iter()
             .find(|x| x.slot == Slot::Pid && text.get(x.span.clone()) == Some(word.as_str()))
             .map(|x| x.span.clone()),
         Target::Any => view
-            .index
+            .index(text)
             .tables
             .iter()
             .find(|d| d.key == word && d.family != Family::Unknown)
@@ -124,12 +127,12 @@ pub fn references(
     let mut target = target(t, &word);
     if target == Target::Any {
         // A waiver's id: what the declaration says it is.
-        if let Some(d) = view.index.tables.iter().find(|d| d.key == word) {
+        if let Some(d) = view.index(text).tables.iter().find(|d| d.key == word) {
             target = Target::Table(d.family);
         }
     }
     let w = word.as_bytes();
-    view.index
+    view.index(text)
         .tokens
         .iter()
         .filter(|x| x.span.len() == w.len() && text.as_bytes().get(x.span.clone()) == Some(w))

@@ -44,6 +44,26 @@ impl Lines {
         Lines { starts }
     }
 
+    /// Updates the line starts for `text[range]` replaced by `new` (the text before the
+    /// replacement had these starts): the lines before are kept, those after shifted.
+    pub fn edit(&mut self, range: Range<usize>, new: &str) {
+        let first = self.starts.partition_point(|&s| s <= range.start);
+        let after = self.starts.partition_point(|&s| s <= range.end);
+        let delta = new.len() as isize - (range.end - range.start) as isize;
+        let added = new
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| range.start + i + 1);
+        let shifted: Vec<usize> = self.starts[after..]
+            .iter()
+            .map(|&s| (s as isize + delta) as usize)
+            .collect();
+        self.starts.truncate(first);
+        self.starts.extend(added);
+        self.starts.extend(shifted);
+    }
+
     /// The byte offset where 0-based `line` starts (the text's end past the last line).
     pub fn start(&self, line: usize) -> Option<usize> {
         self.starts.get(line).copied()
@@ -115,20 +135,24 @@ impl Lines {
     }
 }
 
-/// Applies one `didChange` event: a whole new text, or a replacement of a range.
-/// `lines` are the line starts of `text` before the change.
+/// Applies one `didChange` event, a whole new text or a replacement of a range, to `text` and
+/// its line starts `lines`.
 pub fn apply_change(
     text: &mut String,
-    lines: &Lines,
+    lines: &mut Lines,
     change: TextDocumentContentChangeEvent,
     enc: Encoding,
 ) {
     match change.range {
-        None => *text = change.text,
+        None => {
+            *text = change.text;
+            *lines = Lines::new(text);
+        }
         Some(range) => {
             let start = lines.offset(text, range.start, enc);
             let end = lines.offset(text, range.end, enc).max(start);
             text.replace_range(start..end, &change.text);
+            lines.edit(start..end, &change.text);
         }
     }
 }
@@ -236,10 +260,10 @@ mod tests {
     #[test]
     fn incremental_changes_apply() {
         let mut text = String::from("[microservice.c8fms03]\nname = \"é\"\n");
-        let lines = Lines::new(&text);
+        let mut lines = Lines::new(&text);
         apply_change(
             &mut text,
-            &lines,
+            &mut lines,
             TextDocumentContentChangeEvent {
                 range: Some(lsp_types::Range::new(
                     Position::new(0, 19),
@@ -251,10 +275,10 @@ mod tests {
             Encoding::Utf16,
         );
         assert_eq!(text, "[microservice.c8fms06]\nname = \"é\"\n");
-        let lines = Lines::new(&text);
+        let mut lines = Lines::new(&text);
         apply_change(
             &mut text,
-            &lines,
+            &mut lines,
             TextDocumentContentChangeEvent {
                 range: Some(lsp_types::Range::new(
                     Position::new(1, 9),
@@ -266,6 +290,14 @@ mod tests {
             Encoding::Utf16,
         );
         assert_eq!(text, "[microservice.c8fms06]\nname = \"éx\"\n");
+        // Line starts follow every kind of edit.
+        for (range, new) in [(3..3, "a\nb\n"), (0..9, ""), (2..12, "\n"), (0..0, "\n\n")] {
+            let range = range.start.min(text.len())..range.end.min(text.len());
+            let mut lines = Lines::new(&text);
+            text.replace_range(range.clone(), new);
+            lines.edit(range, new);
+            assert_eq!(lines.starts, Lines::new(&text).starts, "{text:?}");
+        }
     }
 
     #[test]
