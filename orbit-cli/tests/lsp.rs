@@ -446,6 +446,10 @@ fn code_actions_apply_the_help_lines() {
     let a = actions(&mut c, &u, &text, "\"c12\"", 0);
     assert_eq!(titles(&a), ["Replace with `c8`"]);
     assert_eq!(edits(&a[0], &u)[0].1, "\"c8\"");
+    // ORB003: the missing key, with the example the help line gives.
+    let a = actions(&mut c, &u, &text, "[microservice.c8bms06]", 0);
+    assert_eq!(titles(&a), ["Add `name = \"Portal Search Logic\"`"]);
+    assert_eq!(edits(&a[0], &u)[0].1, "\nname = \"Portal Search Logic\"");
     // ORB002: the key meant.
     let a = actions(&mut c, &u, &text, "nmae", 0);
     assert_eq!(titles(&a), ["Replace with `name`"]);
@@ -565,6 +569,27 @@ fn other_files_get_lint_findings_and_hover() {
             .contains("user-events-log-1621-tbl-k8d-aws"),
         "{diags:?}"
     );
+    // The manifest open, edited and saved: re-linted on `didSave` too.
+    let mu = uri(&path);
+    c.open(&mu, "toml", &renamed);
+    assert!(c.diagnostics(&mu).is_empty());
+    std::fs::write(&path, PROJECT).unwrap();
+    c.change(&mu, 2, json!([{ "text": PROJECT }]));
+    c.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": mu } }),
+    );
+    let diags = loop {
+        let d = c.diagnostics(&fu);
+        if d[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `user-event-log-1621")
+        {
+            break d;
+        }
+    };
+    assert_eq!(codes(&diags), ["lint/malformed", "lint/undeclared"]);
     assert_eq!(c.stop(), 0);
 }
 

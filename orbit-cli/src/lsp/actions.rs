@@ -4,6 +4,7 @@
 //! - `inserted = true`, added to the table or the part (a reserved slot used deliberately);
 //! - each did-you-mean id or key (`did you mean `c8`?`), written over the text;
 //! - the canonical spelling (`write `c8fms03``), and for ORB503 the orders `use e05 or e10`;
+//! - a missing required key (ORB003, `add `name = "…"``), on the line after the header;
 //! - a removed MID or RID (ORB801) added to `[orbit]`'s `retired`.
 //!
 //! In other files: each did-you-mean of a lint finding.
@@ -88,6 +89,24 @@ pub fn fixes(text: &str, view: &ManifestView, d: &Diagnostic) -> Vec<Fix> {
         if clause.contains("add `inserted = true`") {
             if let Some(f) = inserted(text, view, &span) {
                 out.push(f);
+            }
+        }
+        if d.code == orbit_engine::Code::Orb003 {
+            // "add `name = \"Portal Search Logic\"`": a missing key, on a line of its own.
+            if let Some(kv) = clause
+                .strip_prefix("add ")
+                .and_then(|r| ticked(r).first().copied())
+            {
+                if kv.contains(" = ") && !kv.starts_with('[') {
+                    if let Some((_, table)) = view.index(text).table_at(d.span.start) {
+                        let at = table.header.end;
+                        out.push(Fix {
+                            title: format!("Add `{kv}`"),
+                            edits: vec![(at..at, format!("\n{kv}"))],
+                            preferred: false,
+                        });
+                    }
+                }
             }
         }
         if let Some(rest) = clause.find("did you mean ").map(|i| &clause[i..]) {
