@@ -378,6 +378,13 @@ fn completion_of_ids_keys_and_the_next_free() {
     // e10 follows e05, but `c8fms03-c20bre12-e10` is a part of `manifest-input` (a PID is
     // unique in the whole manifest): e15.
     assert_eq!(labels(&r), ["c8fms03-c20bre12-e15"], "{r}");
+    // The next free RID, and table names.
+    let r = type_at_end(&mut c, "15\" },\n]\n\n[resource.c20");
+    assert_eq!(labels(&r), ["c20bre30"], "{r}");
+    let r = type_at_end(&mut c, "bre30]\nkind = \"s3\"\nname = \"audit\"\n\n[[w");
+    assert_eq!(labels(&r), ["waiver"], "{r}");
+    let r = type_at_end(&mut c, "aiver]]\nco");
+    assert_eq!(labels(&r), ["code"], "{r}");
     // A leg's flow.
     let r = c.call(
         "textDocument/completion",
