@@ -178,14 +178,12 @@ pub fn markdown(x: &Explanation, shown: Option<&str>) -> String {
     out
 }
 
-/// Escapes the characters Markdown would read as formatting.
+/// Escapes the characters Markdown could read as formatting in the first line (ids and names
+/// hold none of them; `_` inside a word and the backticks around quoted text stay as they are).
 fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
+        if matches!(c, '\\' | '*' | '[' | ']' | '<' | '>' | '|') {
             out.push('\\');
         }
         out.push(c);

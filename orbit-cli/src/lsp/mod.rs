@@ -301,7 +301,7 @@ impl Server {
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             completion_provider: Some(CompletionOptions {
                 trigger_characters: Some(
-                    [".", "\"", "-", "[", " "]
+                    [".", "\"", "-", "["]
                         .iter()
                         .map(|s| s.to_string())
                         .collect(),
