@@ -251,20 +251,19 @@ fn body(
         None => return (offset..offset, Vec::new(), Wrap::None),
     };
     let typed = text.get(range.clone()).unwrap_or("");
+    let prefix = typed.trim_start_matches('"');
     let value = CompletionItemKind::VALUE;
     let items: Vec<Candidate> = match slot {
-        Slot::Component => m
-            .components
-            .iter()
-            .map(|c| candidate(c.id.to_string(), Some(c.name.clone()), value))
-            .collect(),
-        Slot::Flow => m
-            .flows
-            .iter()
-            .map(|f| candidate(f.id.to_string(), Some(f.name.clone()), value))
-            .collect(),
-        Slot::Mid => mids(m),
-        Slot::Rid => rids(m),
+        Slot::Component => declared(
+            m.components.iter().map(|c| (c.id, c.name.as_str(), None)),
+            prefix,
+        ),
+        Slot::Flow => declared(
+            m.flows.iter().map(|f| (f.id, f.name.as_str(), None)),
+            prefix,
+        ),
+        Slot::Mid => mids(m, prefix),
+        Slot::Rid => rids(m, prefix),
         Slot::Retired => view
             .removed
             .iter()
@@ -305,30 +304,52 @@ fn body(
     (range, items, wrap)
 }
 
-fn mids(m: &Manifest) -> Vec<Candidate> {
-    m.microservices
-        .iter()
-        .map(|s| {
-            candidate(
-                s.id.to_string(),
-                Some(s.name.clone()),
-                CompletionItemKind::VALUE,
-            )
-        })
-        .collect()
+/// The ids `ids` yields that start with `prefix`, with what to show beside each (made only
+/// for those), one more than fits in a list: a manifest of 10,000 MIDs is not all listed.
+fn declared<'m, T: std::fmt::Display + 'm>(
+    ids: impl Iterator<Item = (T, &'m str, Option<&'static str>)>,
+    prefix: &str,
+) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for (id, name, kind) in ids {
+        text.clear();
+        let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{id}"));
+        if !text.starts_with(prefix) {
+            continue;
+        }
+        let detail = match kind {
+            Some(k) => format!("{name} ({k})"),
+            None => name.to_string(),
+        };
+        out.push(candidate(
+            text.clone(),
+            Some(detail),
+            CompletionItemKind::VALUE,
+        ));
+        if out.len() > MAX_ITEMS {
+            break;
+        }
+    }
+    out
 }
 
-fn rids(m: &Manifest) -> Vec<Candidate> {
-    m.resources
-        .iter()
-        .map(|r| {
-            candidate(
-                r.id.to_string(),
-                Some(format!("{} ({})", r.name, r.kind)),
-                CompletionItemKind::VALUE,
-            )
-        })
-        .collect()
+fn mids(m: &Manifest, prefix: &str) -> Vec<Candidate> {
+    declared(
+        m.microservices
+            .iter()
+            .map(|s| (s.id, s.name.as_str(), None)),
+        prefix,
+    )
+}
+
+fn rids(m: &Manifest, prefix: &str) -> Vec<Candidate> {
+    declared(
+        m.resources
+            .iter()
+            .map(|r| (r.id, r.name.as_str(), Some(r.kind.as_str()))),
+        prefix,
+    )
 }
 
 /// A part's `pid` as typed: its start id, then `start-` and its end id, then `start-end-` and
@@ -339,11 +360,11 @@ fn rids(m: &Manifest) -> Vec<Candidate> {
 fn pid(m: &Manifest, leg: &str, typed: &str, orders: &[u16]) -> (Vec<Candidate>, bool) {
     let typed = typed.trim_start_matches('"');
     let parts: Vec<&str> = typed.splitn(3, '-').collect();
-    let endpoints = || mids(m).into_iter().chain(rids(m));
+    let endpoints = |p: &str| mids(m, p).into_iter().chain(rids(m, p));
     match parts.as_slice() {
-        [_] => (endpoints().collect(), false),
-        [start, _] => (
-            endpoints()
+        [first] => (endpoints(first).collect(), false),
+        [start, end] => (
+            endpoints(end)
                 .map(|mut c| {
                     c.text = format!("{start}-{}", c.text);
                     c
