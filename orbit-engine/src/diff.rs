@@ -33,7 +33,7 @@
 //! );
 //! let c = &diff.changes[0];
 //! assert_eq!((c.code.as_str(), c.id.as_str()), ("ORB802", "c8bre03"));
-//! assert_eq!(c.head.as_ref().map(|p| (p.line, p.column)), Some((15, 11)));
+//! assert_eq!(c.head.as_ref().map(|p| (p.line, p.column)), Some((14, 11)));
 //! assert!(!diff.ok());
 //! ```
 
