@@ -22,6 +22,8 @@ mod documents;
 mod hover;
 mod index;
 mod navigation;
+#[cfg(test)]
+mod no_panic;
 mod text;
 
 use std::collections::BTreeMap;
