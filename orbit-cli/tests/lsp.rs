@@ -612,7 +612,9 @@ fn never_down() {
     c.write_raw("[1, 2, 3]");
     let e = c.wait(|m| m["error"]["code"] == -32600);
     assert_eq!(e["id"], Value::Null);
-    // An unknown request; a known one with wrong params.
+    // `initialize` again; an unknown request; a known one with wrong params.
+    let r = c.request("initialize", json!({ "capabilities": {} }));
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     let r = c.request("orbit/nothing", json!({}));
     assert_eq!(r["error"]["code"], -32601, "{r}");
     let r = c.request("textDocument/hover", json!({ "nonsense": true }));

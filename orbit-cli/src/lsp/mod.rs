@@ -433,6 +433,10 @@ impl Server {
                 let p: CodeActionParams = params(r)?;
                 to_value(self.code_actions(&p.text_document.uri, p.range))
             }
+            req::Initialize::METHOD => Err((
+                ErrorCode::InvalidRequest,
+                "the server is already initialized".into(),
+            )),
             "orbit/testPanic" if self.test_panic => {
                 panic!("orbit/testPanic: a panic on purpose, for the tests")
             }
