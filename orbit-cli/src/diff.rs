@@ -340,6 +340,15 @@ fn text(bytes: Vec<u8>) -> String {
     String::from_utf8_lossy(&bytes).trim().to_string()
 }
 
+/// The manifest at `path` as committed at `rev`, with its check; `None` when git cannot say
+/// (no git, not a repository, not committed there). The language server's ORB801 base.
+pub(crate) fn committed(rev: &str, path: &Path) -> Option<(String, Checked)> {
+    read_git(rev, path).ok().map(|t| {
+        let checked = orbit_engine::check(&t.source);
+        (t.source, checked)
+    })
+}
+
 /// BASE: HEAD's file as committed at `rev`, in the git repository that holds HEAD.
 fn read_git(rev: &str, head: &Path) -> Result<Text, Fail> {
     if rev.is_empty() || rev.starts_with('-') {

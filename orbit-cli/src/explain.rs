@@ -19,8 +19,9 @@ const DEFAULT_REGIONS: [(&str, u16, u16); 3] = [
     ("ohio-k3s-agent", 201, 300),
 ];
 
+/// What `orbit explain` found out about a text: its kind, its facts, its problems.
 #[derive(Debug, Default, Serialize)]
-struct Explanation {
+pub struct Explanation {
     text: String,
     kind: String,
     well_formed: bool,
@@ -47,6 +48,17 @@ struct ProblemOut {
 }
 
 impl Explanation {
+    /// Whether the text is not an id of the manifest: malformed, or well formed but not
+    /// declared (`orbit explain` exits 1).
+    pub fn is_finding(&self) -> bool {
+        !self.well_formed || self.declared == Some(false)
+    }
+
+    /// Whether the text is a well-formed id or name, or a name the manifest declares.
+    pub fn well_formed(&self) -> bool {
+        self.well_formed
+    }
+
     fn fact(&mut self, label: &str, value: impl Into<String>) {
         self.facts.push(Fact {
             label: label.to_string(),
@@ -71,7 +83,25 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
             Err(_) => None,
         },
     };
-    let m = loaded.as_ref().map(|l| &l.manifest);
+    let x = explain(text, loaded.as_ref().map(|l| &l.manifest));
+    match format {
+        Format::Json => common::print_json(&x)?,
+        Format::Human => out!(
+            "{}",
+            human(&x, loaded.as_ref().map(|l| l.at.shown.as_str()))
+        ),
+    }
+    if x.is_finding() {
+        Err(Fail::reported())
+    } else {
+        Ok(())
+    }
+}
+
+/// What `orbit explain TEXT` says about `text`, against a manifest (its sound part, for a
+/// manifest with errors) or none. The language server's hover shows the same.
+pub fn explain(text: &str, m: Option<&Manifest>) -> Explanation {
+    let text = text.trim();
     let mut x = Explanation {
         text: text.to_string(),
         ..Explanation::default()
@@ -80,14 +110,7 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
         if named(&mut x, m) {
             x.declared = Some(true);
             x.well_formed = true;
-            match format {
-                Format::Json => common::print_json(&x)?,
-                Format::Human => out!(
-                    "{}",
-                    human(&x, loaded.as_ref().map(|l| l.at.shown.as_str()))
-                ),
-            }
-            return Ok(());
+            return x;
         }
     }
     match AnyId::parse(text) {
@@ -160,23 +183,41 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
             ));
         }
     }
-    match format {
-        Format::Json => common::print_json(&x)?,
-        Format::Human => out!(
-            "{}",
-            human(&x, loaded.as_ref().map(|l| l.at.shown.as_str()))
-        ),
-    }
-    if !x.well_formed || x.declared == Some(false) {
-        Err(Fail::reported())
-    } else {
-        Ok(())
-    }
+    x
 }
 
-/// The human form; every text from the manifest or the argument is passed through
-/// [`common::visible`], so that no control character reaches the terminal.
-fn human(x: &Explanation, shown: Option<&str>) -> String {
+/// The explanation as Markdown, for an editor's hover: the first line of `orbit explain`'s
+/// output in bold, the rest as the same aligned text in a code block.
+pub fn markdown(x: &Explanation, shown: Option<&str>) -> String {
+    let text = human(x, shown);
+    let (first, rest) = text.split_once('\n').unwrap_or((text.as_str(), ""));
+    let mut out = format!("**{}**", escape_markdown(first));
+    let rest = rest.trim_end();
+    if !rest.is_empty() {
+        out.push_str("\n\n```text\n");
+        out.push_str(rest);
+        out.push_str("\n```");
+    }
+    out
+}
+
+/// Escapes the characters Markdown could read as formatting in the first line (ids and names
+/// hold none of them; `_` inside a word and the backticks around quoted text stay as they are).
+fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The plain text `orbit explain` prints (no colour), for `shown` as the manifest's name;
+/// every text from the manifest or the argument is passed through [`common::visible`], so
+/// that no control character reaches the terminal.
+pub fn human(x: &Explanation, shown: Option<&str>) -> String {
     let mut out = String::new();
     let v = |s: &str| common::visible(s).into_owned();
     let text = v(&x.text);

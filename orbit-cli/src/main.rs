@@ -16,6 +16,7 @@ mod diff;
 mod explain;
 mod graph;
 mod lint;
+mod lsp;
 mod names;
 mod next;
 mod report;
@@ -72,6 +73,13 @@ enum Command {
     /// Compare two versions of the manifest: changes that rename or orphan what exists
     /// (rule codes ORB801…ORB890)
     Diff(diff::DiffArgs),
+    /// Run the language server over stdio: diagnostics, hover, completion, definitions,
+    /// references and fixes in orbit.toml; lint findings and hover in other files
+    Lsp {
+        /// Talk over stdin and stdout (the only transport; accepted for editors that pass it)
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// Human or JSON output.
@@ -110,6 +118,7 @@ fn main() -> ExitCode {
         Command::Schema { format: _ } => schema::run(),
         Command::Lint(a) => lint::run(a, manifest),
         Command::Diff(a) => diff::run(a, manifest),
+        Command::Lsp { stdio: _ } => lsp::run(manifest),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
