@@ -113,12 +113,20 @@ impl Store {
                 folder(work, resource, env)?.join(format!("{id}.{field}")),
                 value,
             )?),
-            Store::Cloud(c) => c.put_item(resource.physical_name(env), &[("id", id), (field, value)]),
+            Store::Cloud(c) => {
+                c.put_item(resource.physical_name(env), &[("id", id), (field, value)])
+            }
         }
     }
 
     /// Reads the attribute `field` of the item `id` of the table of `resource` in `env`.
-    fn get_item(&self, resource: Resource, env: Environment, id: &str, field: &str) -> Result<String> {
+    fn get_item(
+        &self,
+        resource: Resource,
+        env: Environment,
+        id: &str,
+        field: &str,
+    ) -> Result<String> {
         match self {
             Store::Local(work) => Ok(fs::read_to_string(
                 folder(work, resource, env)?.join(format!("{id}.{field}")),
@@ -138,9 +146,14 @@ fn main() -> Result<()> {
     let (user, image) = ("user123", "my-image");
     let png = format!("{image}.png");
 
-    let store = match std::env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()) {
+    let store = match std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
         Some(endpoint) => {
-            let mysql = std::env::var("ORBIT_MYSQL_URL").ok().filter(|u| !u.is_empty());
+            let mysql = std::env::var("ORBIT_MYSQL_URL")
+                .ok()
+                .filter(|u| !u.is_empty());
             let c = cloud::Cloud::connect(mysql.as_deref())?;
             // What Terraform would create: every resource of both environments.
             let made = c.provision(&[from, to])?;
@@ -367,7 +380,12 @@ mod cloud {
                     .body(bytes.to_vec().into())
                     .send()
                     .await
-                    .map_err(|e| format!("put s3://{bucket}/{key}: {}", aws_sdk_s3::error::DisplayErrorContext(&e)))?;
+                    .map_err(|e| {
+                        format!(
+                            "put s3://{bucket}/{key}: {}",
+                            aws_sdk_s3::error::DisplayErrorContext(&e)
+                        )
+                    })?;
                 Ok(())
             })
         }
@@ -382,7 +400,12 @@ mod cloud {
                     .key(key)
                     .send()
                     .await
-                    .map_err(|e| format!("get s3://{bucket}/{key}: {}", aws_sdk_s3::error::DisplayErrorContext(&e)))?;
+                    .map_err(|e| {
+                        format!(
+                            "get s3://{bucket}/{key}: {}",
+                            aws_sdk_s3::error::DisplayErrorContext(&e)
+                        )
+                    })?;
                 Ok(out.body.collect().await?.into_bytes().to_vec())
             })
         }
@@ -394,9 +417,12 @@ mod cloud {
                 for (k, v) in fields {
                     put = put.item(*k, AttributeValue::S(v.to_string()));
                 }
-                put.send()
-                    .await
-                    .map_err(|e| format!("put an item in {table}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))?;
+                put.send().await.map_err(|e| {
+                    format!(
+                        "put an item in {table}: {}",
+                        aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                    )
+                })?;
                 Ok(())
             })
         }
@@ -411,7 +437,12 @@ mod cloud {
                     .key("id", AttributeValue::S(id.to_string()))
                     .send()
                     .await
-                    .map_err(|e| format!("get item {id} of {table}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))?;
+                    .map_err(|e| {
+                        format!(
+                            "get item {id} of {table}: {}",
+                            aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                        )
+                    })?;
                 let item: HashMap<String, AttributeValue> = out.item.unwrap_or_default();
                 match item.get(field) {
                     Some(AttributeValue::S(s)) => Ok(s.clone()),

@@ -100,11 +100,7 @@ pub fn run(args: &AuditArgs, manifest: Option<&Path>) -> Outcome {
     let loaded = common::load_as(manifest, args.format)?;
     let m = &loaded.manifest;
     if !m.environments.iter().any(|e| e.code == args.env) {
-        let near = suggest::nearest(
-            &args.env,
-            m.environments.iter().map(|e| e.code.as_str()),
-            3,
-        );
+        let near = suggest::nearest(&args.env, m.environments.iter().map(|e| e.code.as_str()), 3);
         let declared: Vec<String> = m
             .environments
             .iter()
@@ -124,13 +120,7 @@ pub fn run(args: &AuditArgs, manifest: Option<&Path>) -> Outcome {
     }
     let listings = list(args)?;
     let (sources, findings) = judge(m, &args.env, &listings);
-    print(
-        args,
-        &loaded.at.shown,
-        &loaded.source,
-        &sources,
-        &findings,
-    )?;
+    print(args, &loaded.at.shown, &loaded.source, &sources, &findings)?;
     if findings.iter().any(|f| f.severity == "error") {
         Err(Fail::reported())
     } else {
@@ -194,10 +184,7 @@ fn problems(m: &Manifest, kind: ResourceKind, name: &str) -> Vec<String> {
             ));
         }
         if !m.environments.iter().any(|e| e.code == pn.env) {
-            out.push(format!(
-                "its environment code `{}` is not declared",
-                pn.env
-            ));
+            out.push(format!("its environment code `{}` is not declared", pn.env));
         }
     }
     out
@@ -465,7 +452,7 @@ fn print(
                 if let Some(h) = &f.help {
                     outln!("    = help: {}", common::visible(h));
                 }
-                outln!();
+                outln!("");
             }
             for s in sources {
                 let what = kind_noun(s.kind);
@@ -579,7 +566,9 @@ mod tests {
                 },
             ],
         );
-        assert!(findings.iter().all(|f| f.code == "ORB901" && f.kind == "dynamodb"));
+        assert!(findings
+            .iter()
+            .all(|f| f.code == "ORB901" && f.kind == "dynamodb"));
         assert_eq!(
             findings.len(),
             m.resources

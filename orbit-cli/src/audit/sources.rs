@@ -10,7 +10,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::ProvideCredentials;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use orbit_engine::id::ResourceKind;
 
 use super::Listing;
@@ -99,14 +99,25 @@ async fn aws() -> Result<SdkConfig, Fail> {
     };
     if let Err(e) = provider.provide_credentials().await {
         return Err(Fail::usage(
-            format!(
-                "no AWS credentials: tried {tried} ({})",
-                DisplayErrorContext(&e)
-            ),
+            format!("no AWS credentials: tried {tried} ({})", chain(&e)),
             help,
         ));
     }
     Ok(config)
+}
+
+/// An error and its sources, each said once: `dispatch failure: io error: … refused`.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = err.source();
+    }
+    parts.join(": ")
 }
 
 /// Where requests go, for messages: `AWS_ENDPOINT_URL` or the region's AWS endpoint.
@@ -126,36 +137,48 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
     let at = endpoint(config, service);
-    let detail = DisplayErrorContext(e).to_string();
+    let detail = chain(e);
     match e {
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => Fail::usage(
             format!("cannot reach {service} at {at}: {op} failed after {ATTEMPTS} attempts: {detail}"),
             "check the network, or set AWS_ENDPOINT_URL to the endpoint to use (unset for AWS itself) and AWS_REGION to the environment's region",
         ),
-        _ => match e.code() {
-            Some(
-                code @ ("UnrecognizedClientException"
-                | "InvalidClientTokenId"
-                | "InvalidAccessKeyId"
-                | "SignatureDoesNotMatch"
-                | "InvalidSignatureException"
-                | "ExpiredToken"
-                | "ExpiredTokenException"
-                | "AccessDenied"
-                | "AccessDeniedException"
-                | "MissingAuthenticationToken"),
-            ) => Fail::usage(
-                format!(
-                    "{service} at {at} refused the credentials for {op}: {code}: {}",
-                    e.message().unwrap_or("no message")
-                ),
-                "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) or AWS_PROFILE to credentials of the environment's account allowed to list",
-            ),
-            _ => Fail::usage(
-                format!("{service} at {at}: {op} failed: {detail}"),
-                "check AWS_ENDPOINT_URL, AWS_REGION and the credentials' permissions",
-            ),
-        },
+        _ => {
+            let status = e.raw_response().map(|r| r.status().as_u16());
+            let what = match (e.code(), e.message(), status) {
+                (Some(c), Some(m), _) => format!("{c}: {m}"),
+                (Some(c), None, _) => c.to_string(),
+                (None, _, Some(s)) => format!("HTTP status {s}"),
+                (None, _, None) => detail,
+            };
+            let refused = matches!(status, Some(401 | 403))
+                || matches!(
+                    e.code(),
+                    Some(
+                        "UnrecognizedClientException"
+                            | "InvalidClientTokenId"
+                            | "InvalidAccessKeyId"
+                            | "SignatureDoesNotMatch"
+                            | "InvalidSignatureException"
+                            | "ExpiredToken"
+                            | "ExpiredTokenException"
+                            | "AccessDenied"
+                            | "AccessDeniedException"
+                            | "MissingAuthenticationToken"
+                    )
+                );
+            if refused {
+                Fail::usage(
+                    format!("{service} at {at} refused the credentials for {op}: {what}"),
+                    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) or AWS_PROFILE to credentials of the environment's account that may list tables and buckets",
+                )
+            } else {
+                Fail::usage(
+                    format!("{service} at {at}: {op} failed: {what}"),
+                    "check AWS_ENDPOINT_URL, AWS_REGION and the credentials' permissions",
+                )
+            }
+        }
     }
 }
 
