@@ -50,20 +50,15 @@ struct EventLog {
 impl EventLog {
     /// Writes the entry of `event`, `seconds` after the transfer started, and prints it beside
     /// the PID of the step that wrote it.
-    fn write<E: LogEvent>(
-        &mut self,
-        step: Process,
-        event: &E,
-        seconds: i64,
-    ) -> std::io::Result<()> {
+    fn write<E: LogEvent>(&mut self, step: Process, event: &E, seconds: i64) -> Result<()> {
         let at = self.start.plus_seconds(seconds);
         let line = event.to_json(at);
         println!("{step}  {line}");
         if let Some(c) = &self.cloud {
-            c.record(step, E::NAME, &at.to_string(), &line)
-                .map_err(std::io::Error::other)?;
+            c.record(step, E::NAME, &at.to_string(), &line)?;
         }
-        writeln!(self.file, "{line}")
+        writeln!(self.file, "{line}")?;
+        Ok(())
     }
 }
 

@@ -489,7 +489,13 @@ fn audited_list(sources: &[Source]) -> String {
     let done: Vec<String> = sources
         .iter()
         .filter(|s| s.audited)
-        .map(|s| format!("{} {}", s.judged, kind_noun(s.kind)))
+        .map(|s| {
+            let noun = kind_noun(s.kind);
+            match s.judged {
+                1 => format!("1 {}", noun.trim_end_matches('s')),
+                n => format!("{n} {noun}"),
+            }
+        })
         .collect();
     let mut text = if done.is_empty() {
         "nothing audited".to_string()
