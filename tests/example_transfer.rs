@@ -3,6 +3,7 @@
 //! example entries. With the services of `tests/services.sh` it also runs on S3, DynamoDB and
 //! MySQL, after which `orbit audit --env k8t` finds nothing wrong.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -68,13 +69,17 @@ fn the_transfer_example_runs() {
 fn the_transfer_example_runs_on_the_real_services() {
     let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let (Some(aws), Some(mysql)) = (get("AWS_ENDPOINT_URL"), get("ORBIT_TEST_MYSQL_URL")) else {
-        let run = "bash tests/services.sh run -- cargo test --test example_transfer";
+        let run = "bash tests/services.sh run -- cargo test --workspace";
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!(
                 "AWS_ENDPOINT_URL and ORBIT_TEST_MYSQL_URL are unset under CI=true; run `{run}`"
             );
         }
-        eprintln!("the_transfer_example_runs_on_the_real_services: skipped (no moto/MariaDB endpoints); run it with `{run}`");
+        // Straight to stderr, past the test harness's capture: `cargo test` shows the skip.
+        let _ = writeln!(
+            std::io::stderr(),
+            "the_transfer_example_runs_on_the_real_services: skipped (no moto/MariaDB endpoints); run it with `{run}`"
+        );
         return;
     };
     assert!(aws.starts_with("http://127.0.0.1:") && mysql.contains("@127.0.0.1:"));

@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 use serde_json::Value;
 
-const RUN: &str = "bash tests/services.sh run -- cargo test -p orbit-cli --test audit";
+const RUN: &str = "bash tests/services.sh run -- cargo test --workspace";
 
 /// The services share one moto and one MariaDB: one test at a time, each from a reset state.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -46,7 +46,11 @@ fn services(test: &str) -> Option<Services> {
             "{test}: AWS_ENDPOINT_URL, ORBIT_TEST_AUTH_ENDPOINT_URL and ORBIT_TEST_MYSQL_URL are unset under CI=true; run `{RUN}`"
         ),
         _ => {
-            eprintln!("{test}: skipped (no moto/MariaDB endpoints); run it with `{RUN}`");
+            // Straight to stderr, past the test harness's capture: `cargo test` shows the skip.
+            let _ = writeln!(
+                std::io::stderr(),
+                "{test}: skipped (no moto/MariaDB endpoints); run it with `{RUN}`"
+            );
             None
         }
     }
