@@ -1,8 +1,8 @@
 //! `orbit audit --env ENV`: the physical names the manifest derives for one environment against
 //! the DynamoDB tables, S3 buckets and MySQL databases that exist (README, "`orbit audit`").
 //!
-//! Listing is the job of [`sources`] (the `audit` feature: the AWS SDK and a MySQL client);
-//! judging what was listed is [`judge`], plain code over names.
+//! Listing is the job of the `sources` module (the `audit` feature: the AWS SDK and a MySQL
+//! client); judging what was listed is [`judge`], plain code over names.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
