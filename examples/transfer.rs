@@ -13,8 +13,9 @@
 //!
 //! `WORK_DIR` defaults to a fresh directory under the system's temporary directory.
 //!
-//! With `AWS_ENDPOINT_URL` and `ORBIT_MYSQL_URL` set (a moto server and a MariaDB server, as
-//! `tests/services.sh` starts them), it runs on the real services instead: it first creates
+//! Built with `--features services` and run with `AWS_ENDPOINT_URL` and `ORBIT_MYSQL_URL` set
+//! (a moto server and a MariaDB server, as `tests/services.sh` starts them), it runs on the
+//! real services instead (`cargo run --features services --example transfer`): it first creates
 //! what Terraform would, every bucket, table and database of `k8d` and `k8t` under its generated
 //! name, uploads the image to `app-image-1206-bkt-k8d-aws`, and then walks the same leg on S3
 //! and DynamoDB: the image is copied to the `k8t` bucket, the chart and the metadata are items
@@ -233,6 +234,7 @@ fn main() -> Result<()> {
         ),
         Store::Cloud(c) => {
             println!("image copied to s3://{}/{png}", C16BRE06.physical_name(to));
+            println!("recorded: {}", c.verify()?);
             c.finish()?;
         }
     }
@@ -240,8 +242,51 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// Without the `services` feature: no clients; `AWS_ENDPOINT_URL` set is an error that says how
+/// to build the example with them.
+#[cfg(not(feature = "services"))]
+mod cloud {
+    use orbit_core::ids::Process;
+
+    use super::Result;
+
+    /// No clients.
+    pub enum Cloud {}
+
+    impl Cloud {
+        pub fn connect(_mysql: Option<&str>) -> Result<Cloud> {
+            Err("AWS_ENDPOINT_URL is set, but the example was built without its clients: run `cargo run --features services --example transfer`, or unset AWS_ENDPOINT_URL to run on local folders".into())
+        }
+        pub fn provision(&self, _: &[orbit_core::ids::Environment]) -> Result<String> {
+            match *self {}
+        }
+        pub fn put_object(&self, _: &str, _: &str, _: &[u8]) -> Result<()> {
+            match *self {}
+        }
+        pub fn get_object(&self, _: &str, _: &str) -> Result<Vec<u8>> {
+            match *self {}
+        }
+        pub fn put_item(&self, _: &str, _: &[(&str, &str)]) -> Result<()> {
+            match *self {}
+        }
+        pub fn get_item(&self, _: &str, _: &str, _: &str) -> Result<String> {
+            match *self {}
+        }
+        pub fn record(&self, _: Process, _: &str, _: &str, _: &str) -> Result<()> {
+            match *self {}
+        }
+        pub fn verify(&self) -> Result<String> {
+            match *self {}
+        }
+        pub fn finish(&self) -> Result<()> {
+            match *self {}
+        }
+    }
+}
+
 /// The real services: S3 and DynamoDB through the AWS SDK (its standard configuration, with
 /// `AWS_ENDPOINT_URL`), MySQL through `mysql_async`; one current-thread runtime.
+#[cfg(feature = "services")]
 mod cloud {
     use std::collections::HashMap;
 
@@ -261,6 +306,8 @@ mod cloud {
         s3: aws_sdk_s3::Client,
         ddb: aws_sdk_dynamodb::Client,
         mysql: Option<mysql_async::Pool>,
+        /// This transfer's id, in every event item and row it records.
+        transfer: String,
     }
 
     /// The database that holds the transfer events: `app_image_mql_2003_dtb_k8d_aws`.
@@ -291,7 +338,17 @@ mod cloud {
                 Some(url) => Some(mysql_async::Pool::new(mysql_async::Opts::from_url(url)?)),
                 None => None,
             };
-            Ok(Cloud { rt, s3, ddb, mysql })
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            let transfer = format!("{}-{nanos}", std::process::id());
+            Ok(Cloud {
+                rt,
+                s3,
+                ddb,
+                mysql,
+                transfer,
+            })
         }
 
         /// Creates every bucket, table and database of `envs` that does not exist yet, and the
@@ -347,7 +404,7 @@ mod cloud {
                                     .await?;
                                 conn.query_drop(format!(
                                     "CREATE TABLE IF NOT EXISTS `{name}`.transfer_event (\
-                                     id INT AUTO_INCREMENT PRIMARY KEY, pid VARCHAR(64) NOT NULL, \
+                                     id INT AUTO_INCREMENT PRIMARY KEY, transfer VARCHAR(64) NOT NULL, pid VARCHAR(64) NOT NULL, \
                                      event VARCHAR(64) NOT NULL, at VARCHAR(32) NOT NULL, entry TEXT NOT NULL)"
                                 ))
                                 .await?;
@@ -424,26 +481,7 @@ mod cloud {
 
         /// `GetItem`: one text attribute of item `id`.
         pub fn get_item(&self, table: &str, id: &str, field: &str) -> Result<String> {
-            self.rt.block_on(async {
-                let out = self
-                    .ddb
-                    .get_item()
-                    .table_name(table)
-                    .key("id", AttributeValue::S(id.to_string()))
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        format!(
-                            "get item {id} of {table}: {}",
-                            aws_sdk_dynamodb::error::DisplayErrorContext(&e)
-                        )
-                    })?;
-                let item: HashMap<String, AttributeValue> = out.item.unwrap_or_default();
-                match item.get(field) {
-                    Some(AttributeValue::S(s)) => Ok(s.clone()),
-                    _ => Err(format!("item {id} of {table} has no `{field}`").into()),
-                }
-            })
+            self.rt.block_on(self.get_item_async(table, id, field))
         }
 
         /// Records one transfer event: an item of the event log table (`k8d`) and a row of
@@ -454,7 +492,8 @@ mod cloud {
             self.put_item(
                 table,
                 &[
-                    ("id", &format!("{at} {pid}")),
+                    ("id", &format!("{} {at} {pid}", self.transfer)),
+                    ("transfer", &self.transfer),
                     ("pid", &pid),
                     ("event", event),
                     ("timestamp", at),
@@ -468,12 +507,76 @@ mod cloud {
             self.rt.block_on(async {
                 let mut conn = pool.get_conn().await?;
                 conn.exec_drop(
-                    format!("INSERT INTO `{db}`.transfer_event (pid, event, at, entry) VALUES (?, ?, ?, ?)"),
-                    (pid.as_str(), event, at, line),
+                    format!("INSERT INTO `{db}`.transfer_event (transfer, pid, event, at, entry) VALUES (?, ?, ?, ?, ?)"),
+                    (self.transfer.as_str(), pid.as_str(), event, at, line),
                 )
                 .await?;
                 Ok(())
             })
+        }
+
+        /// Reads back what this transfer recorded: its event items, its event rows and the
+        /// image's metadata item in the target environment.
+        pub fn verify(&self) -> Result<String> {
+            let log = orbit_core::ids::C20BRE21.physical_name(Environment::K8d);
+            let meta = orbit_core::ids::C20BRE15.physical_name(Environment::K8t);
+            self.rt.block_on(async {
+                let items = self
+                    .ddb
+                    .scan()
+                    .table_name(log)
+                    .filter_expression("transfer = :t")
+                    .expression_attribute_values(":t", AttributeValue::S(self.transfer.clone()))
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        format!(
+                            "scan {log}: {}",
+                            aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                        )
+                    })?
+                    .count();
+                let metadata = self.get_item_async(meta, "my-image", "json").await?;
+                let mut said = format!(
+                    "{items} event items in {log}, the metadata item {} in {meta}",
+                    metadata.trim()
+                );
+                if let Some(pool) = &self.mysql {
+                    let db = EVENTS_DB.physical_name(Environment::K8d);
+                    let mut conn = pool.get_conn().await?;
+                    let rows: Option<u64> = conn
+                        .exec_first(
+                            format!(
+                                "SELECT COUNT(*) FROM `{db}`.transfer_event WHERE transfer = ?"
+                            ),
+                            (self.transfer.as_str(),),
+                        )
+                        .await?;
+                    said.push_str(&format!(", {} event rows in {db}", rows.unwrap_or(0)));
+                }
+                Ok::<_, Box<dyn std::error::Error>>(said)
+            })
+        }
+
+        async fn get_item_async(&self, table: &str, id: &str, field: &str) -> Result<String> {
+            let out = self
+                .ddb
+                .get_item()
+                .table_name(table)
+                .key("id", AttributeValue::S(id.to_string()))
+                .send()
+                .await
+                .map_err(|e| {
+                    format!(
+                        "get item {id} of {table}: {}",
+                        aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+                    )
+                })?;
+            let item: HashMap<String, AttributeValue> = out.item.unwrap_or_default();
+            match item.get(field) {
+                Some(AttributeValue::S(s)) => Ok(s.clone()),
+                _ => Err(format!("item {id} of {table} has no `{field}`").into()),
+            }
         }
 
         /// Closes the MySQL connections.

@@ -190,12 +190,17 @@ fn problems(m: &Manifest, kind: ResourceKind, name: &str) -> Vec<String> {
     out
 }
 
-/// Whether `name` is judged in an audit of `env`: it ends in `-ENV-CLOUD`, or it has the shape
-/// of a physical name, breaks the conventions, and does not end in another declared
-/// environment's `-ENV-CLOUD`.
+/// Whether `name` is judged in an audit of `env`: it ends in `-ENV-CLOUD` (or `_ENV_CLOUD`), or
+/// it has the shape of a physical name, breaks the conventions, and does not end in another
+/// declared environment's suffix.
 fn for_env(m: &Manifest, kind: ResourceKind, env: &str, name: &str) -> bool {
     let cloud = &m.orbit.cloud;
-    if name.ends_with(&env_suffix(kind, env, cloud)) {
+    let ends_in = |e: &str| {
+        ResourceKind::ALL
+            .iter()
+            .any(|k| name.ends_with(&env_suffix(*k, e, cloud)))
+    };
+    if name.ends_with(&env_suffix(kind, env, cloud)) || ends_in(env) {
         return true;
     }
     if !has_shape(name) || problems(m, kind, name).is_empty() {
@@ -203,7 +208,7 @@ fn for_env(m: &Manifest, kind: ResourceKind, env: &str, name: &str) -> bool {
     }
     !m.environments
         .iter()
-        .any(|e| e.code != env && name.ends_with(&env_suffix(kind, &e.code, cloud)))
+        .any(|e| e.code != env && ends_in(&e.code))
 }
 
 /// The serials of the retired RIDs, each with its RID: every flow listing its component.
@@ -583,6 +588,18 @@ mod tests {
                 .count()
         );
         assert!(!sources[1].audited);
+    }
+
+    #[test]
+    fn broken_names_of_other_environments_are_not_judged() {
+        let m = manifest();
+        let k = ResourceKind::Mysql;
+        assert!(for_env(&m, k, "k8d", "app-image-mql-2003-dtb-k8d-aws"));
+        assert!(!for_env(&m, k, "k8t", "app-image-mql-2003-dtb-k8d-aws"));
+        assert!(for_env(&m, k, "k8d", "app_image_mql_2003_dtb_k8x_aws"));
+        assert!(!for_env(&m, k, "k8d", "app_image_mql_2003_dtb_k8t_aws"));
+        assert!(!for_env(&m, k, "k8d", "information_schema"));
+        assert!(!problems(&m, k, "app-image-mql-2003-dtb-k8d-aws").is_empty());
     }
 
     #[test]
