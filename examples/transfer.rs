@@ -153,7 +153,7 @@ fn main() -> Result<()> {
             let c = cloud::Cloud::connect(mysql.as_deref())?;
             // What Terraform would create: every resource of both environments.
             let made = c.provision(&[from, to])?;
-            println!("on {endpoint}: created {made}");
+            println!("on {endpoint}, created where missing: {made}");
             Store::Cloud(std::rc::Rc::new(c))
         }
         None => Store::Local(work.clone()),

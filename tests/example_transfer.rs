@@ -122,7 +122,7 @@ fn the_transfer_example_runs_on_the_real_services() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("created 4 buckets, 16 tables, 2 databases"),
+        stdout.contains("created where missing: 4 buckets, 16 tables, 2 databases"),
         "{stdout}"
     );
     assert!(
