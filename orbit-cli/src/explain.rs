@@ -462,6 +462,24 @@ fn physical_structure(x: &mut Explanation, pn: PhysicalName<'_>, m: Option<&Mani
     x.fact("cloud", pn.cloud);
 }
 
+/// Every way `text`, read as a physical name, breaks the conventions, as `orbit explain` says
+/// them (the form, then the cloud's limits); empty when it is a well-formed physical name.
+/// `orbit audit` reports them under ORB903.
+pub fn physical_problems(text: &str) -> Vec<String> {
+    match PhysicalName::parse(text) {
+        Ok(pn) => cloud_limits(pn, text)
+            .map(|p| vec![p.message])
+            .unwrap_or_default(),
+        Err(e) => {
+            let mut out: Vec<String> = e.problems().iter().map(|p| p.message.clone()).collect();
+            if let Some(s) = e.suggestion() {
+                out.push(format!("did you mean `{s}`?"));
+            }
+            out
+        }
+    }
+}
+
 /// How a physical name of the right form breaks its cloud's limits (those `orbit check`
 /// applies as ORB407), pointing at the characters past the longest name allowed.
 fn cloud_limits(pn: PhysicalName<'_>, text: &str) -> Option<ProblemOut> {

@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[macro_use]
 mod common;
+mod audit;
 mod check;
 mod diff;
 mod explain;
@@ -26,7 +27,8 @@ mod txn;
 /// Check, explain, allocate and export k8or Orbit names from `orbit.toml`.
 ///
 /// Exit codes: 0 fine, 1 findings (rule violations, unknown ids, nothing free, lint findings),
-/// 2 usage error or unreadable file.
+/// 2 usage error or unreadable file (for `audit` also: an unreachable endpoint, missing
+/// credentials or a refused login).
 #[derive(Debug, Parser)]
 #[command(name = "orbit", version, max_term_width = 100)]
 struct Cli {
@@ -80,6 +82,9 @@ enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Compare the manifest's physical names for one environment with the DynamoDB tables, S3
+    /// buckets and MySQL databases that exist (rule codes ORB901…ORB904)
+    Audit(audit::AuditArgs),
 }
 
 /// Human or JSON output.
@@ -119,6 +124,7 @@ fn main() -> ExitCode {
         Command::Lint(a) => lint::run(a, manifest),
         Command::Diff(a) => diff::run(a, manifest),
         Command::Lsp { stdio: _ } => lsp::run(manifest),
+        Command::Audit(a) => audit::run(a, manifest),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,8 +5,9 @@ use std::ops::Range;
 
 macro_rules! codes {
     ($($variant:ident $text:literal $title:literal,)*) => {
-        /// A rule code (the README's "Rule codes" and "`orbit diff`" tables). Every violation
-        /// of a manifest, and every change `orbit diff` reports, has exactly one.
+        /// A rule code (the README's "Rule codes", "`orbit diff`" and "`orbit audit`" tables).
+        /// Every violation of a manifest, every change `orbit diff` reports and every finding of
+        /// `orbit audit` has exactly one.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code {
             $(
@@ -89,6 +90,10 @@ codes! {
     Orb808 "ORB808" "an event's producer `mid` or sink `rid` changed",
     Orb809 "ORB809" "a PID of BASE is not a part of any leg in HEAD",
     Orb890 "ORB890" "a waiver matches no change",
+    Orb901 "ORB901" "a declared resource's physical name for ENV does not exist",
+    Orb902 "ORB902" "a name for ENV exists that no resource declares",
+    Orb903 "ORB903" "a name for ENV exists that breaks the conventions",
+    Orb904 "ORB904" "a name derived from a retired id exists (data left behind)",
 }
 
 /// How serious a finding is.
@@ -123,13 +128,17 @@ pub enum Family {
     Check,
     /// A change between two manifests, reported by `orbit diff` (ORB8xx).
     Diff,
+    /// The manifest against what exists in the cloud, reported by `orbit audit` (ORB9xx).
+    Audit,
 }
 
 impl Code {
     /// The severity of every finding under this code.
     pub const fn severity(self) -> Severity {
         match self {
-            Code::Orb808 | Code::Orb809 | Code::Orb890 => Severity::Warning,
+            Code::Orb808 | Code::Orb809 | Code::Orb890 | Code::Orb903 | Code::Orb904 => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -147,6 +156,7 @@ impl Code {
             | Code::Orb808
             | Code::Orb809
             | Code::Orb890 => Family::Diff,
+            Code::Orb901 | Code::Orb902 | Code::Orb903 | Code::Orb904 => Family::Audit,
             _ => Family::Check,
         }
     }
@@ -166,7 +176,7 @@ impl std::str::FromStr for Code {
             .iter()
             .copied()
             .find(|c| c.as_str() == up)
-            .ok_or_else(|| format!("`{s}` is not an Orbit rule code (ORB001 … ORB890)"))
+            .ok_or_else(|| format!("`{s}` is not an Orbit rule code (ORB001 … ORB904)"))
     }
 }
 
@@ -374,7 +384,10 @@ mod tests {
             assert!(seen.insert(c.as_str()));
             assert_eq!(c.as_str().parse::<Code>().unwrap(), *c);
         }
-        assert_eq!(Code::ALL.len(), 56);
+        assert_eq!(Code::ALL.len(), 60);
+        assert_eq!(Code::Orb903.severity(), Severity::Warning);
+        assert_eq!(Code::Orb901.severity(), Severity::Error);
+        assert_eq!(Code::Orb904.family(), Family::Audit);
         assert_eq!(Code::Orb808.severity(), Severity::Warning);
         assert_eq!(Code::Orb801.family(), Family::Diff);
         assert_eq!(Code::Orb702.family(), Family::Check);
