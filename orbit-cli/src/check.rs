@@ -15,8 +15,9 @@ struct Report<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
+/// One diagnostic in the JSON of `check` (and of `diff`'s HEAD violations).
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub struct JsonDiagnostic<'a> {
     code: &'static str,
     severity: &'static str,
     message: &'a str,
@@ -25,10 +26,11 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
 }
 
-fn json(d: &orbit_engine::Diagnostic) -> JsonDiagnostic<'_> {
+/// A diagnostic as `check --format json` writes it.
+pub fn json(d: &orbit_engine::Diagnostic) -> JsonDiagnostic<'_> {
     JsonDiagnostic {
         code: d.code.as_str(),
-        severity: "error",
+        severity: d.code.severity().as_str(),
         message: &d.message,
         line: d.line,
         column: d.column,

@@ -52,7 +52,7 @@ struct Report<'a> {
     head: &'a str,
     ok: bool,
     changes: Vec<JsonChange<'a>>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Vec<crate::check::JsonDiagnostic<'a>>,
 }
 
 #[derive(Serialize)]
@@ -67,27 +67,6 @@ struct JsonChange<'a> {
     base_column: Option<usize>,
     help: Option<&'a str>,
     waived: bool,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    line: usize,
-    column: usize,
-    help: Option<&'a str>,
-}
-
-fn json_diag(d: &Diagnostic) -> JsonDiagnostic<'_> {
-    JsonDiagnostic {
-        code: d.code.as_str(),
-        severity: d.code.severity().as_str(),
-        message: &d.message,
-        line: d.line,
-        column: d.column,
-        help: d.help.as_deref(),
-    }
 }
 
 /// Runs `orbit diff`.
@@ -182,7 +161,12 @@ pub fn run(a: &DiffArgs, manifest: Option<&Path>) -> Outcome {
             head: &head.label,
             ok,
             changes: result.changes.iter().map(json_change).collect(),
-            diagnostics: head.checked.diagnostics.iter().map(json_diag).collect(),
+            diagnostics: head
+                .checked
+                .diagnostics
+                .iter()
+                .map(crate::check::json)
+                .collect(),
         })?,
         Format::Human => {
             let style = common::stdout_style();

@@ -302,23 +302,5 @@ fn unreadable_root(r: &Path, e: &std::io::Error) -> Fail {
 
 /// What a path that is neither a file nor a directory is, for a message.
 fn special_kind(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-    }
-    let _ = meta;
-    "not a regular file"
+    orbit_engine::special_file_kind(meta).unwrap_or("not a regular file")
 }

@@ -325,25 +325,31 @@ fn too_large(path: &Path, len: Option<u64>) -> Diagnostic {
 
 /// What kind of file `metadata` describes, for a message ("a FIFO (named pipe)").
 fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    special_file_kind(meta).unwrap_or("a special file")
+}
+
+/// A FIFO, socket or device, as a message names it ("a FIFO (named pipe)"); `None` for any
+/// other kind of file. `orbit lint` names the paths it refuses with it too.
+pub fn special_file_kind(meta: &std::fs::Metadata) -> Option<&'static str> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let t = meta.file_type();
         if t.is_fifo() {
-            return "a FIFO (named pipe)";
+            return Some("a FIFO (named pipe)");
         }
         if t.is_socket() {
-            return "a socket";
+            return Some("a socket");
         }
         if t.is_char_device() {
-            return "a character device";
+            return Some("a character device");
         }
         if t.is_block_device() {
-            return "a block device";
+            return Some("a block device");
         }
     }
     let _ = meta;
-    "a special file"
+    None
 }
 
 /// An ORB004 diagnostic for an I/O error, with a help line for that error.
