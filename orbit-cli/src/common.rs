@@ -214,10 +214,11 @@ pub fn load_as(given: Option<&Path>, format: impl Into<ReportFormat>) -> Result<
 /// [`load_at`] for a verb whose output is `format` (see [`load_as`]).
 pub fn load_at_as(at: ManifestPath, format: impl Into<ReportFormat>) -> Result<Loaded, Fail> {
     let format = format.into();
-    if format == ReportFormat::Human {
-        return load_at(at);
-    }
-    let report = |diags: &[orbit_engine::Diagnostic]| match format {
+    load_reporting(at, |at, diags, source| match format {
+        ReportFormat::Human => {
+            report_human(at, diags, source);
+            Ok(())
+        }
         ReportFormat::Github | ReportFormat::Sarif => crate::check::ci(
             format,
             &crate::report::diagnostics(diags, &at.shown),
@@ -228,11 +229,19 @@ pub fn load_at_as(at: ManifestPath, format: impl Into<ReportFormat>) -> Result<L
                 plural(diags.len())
             ),
         ),
-        _ => crate::check::print_report(&at.shown, diags),
-    };
+        ReportFormat::Json => crate::check::print_report(&at.shown, diags),
+    })
+}
+
+/// Reads and checks the manifest; an unreadable or broken one is reported by `report` (given
+/// the diagnostics and, for a manifest that was read, its text) and stops the verb.
+fn load_reporting(
+    at: ManifestPath,
+    report: impl Fn(&ManifestPath, &[orbit_engine::Diagnostic], Option<&str>) -> Outcome,
+) -> Result<Loaded, Fail> {
     match orbit_engine::check_file(&at.path) {
         Err(d) => {
-            report(std::slice::from_ref(&d))?;
+            report(&at, std::slice::from_ref(&d), None)?;
             Err(Fail {
                 code: USAGE,
                 message: None,
@@ -247,9 +256,22 @@ pub fn load_at_as(at: ManifestPath, format: impl Into<ReportFormat>) -> Result<L
                     manifest: checked.manifest,
                 });
             }
-            report(&checked.diagnostics)?;
+            report(&at, &checked.diagnostics, Some(&source))?;
             Err(broken(&at, checked.diagnostics.len()))
         }
+    }
+}
+
+/// Human diagnostics on stderr: an unreadable manifest's one ORB004 (no text), or every
+/// violation of one that was read, rendered with its source lines.
+fn report_human(at: &ManifestPath, diags: &[orbit_engine::Diagnostic], source: Option<&str>) {
+    match source {
+        None => {
+            for d in diags {
+                err!("{}", unreadable(d, &at.shown));
+            }
+        }
+        Some(src) => err!("{}", render::all(diags, src, &at.shown, stderr_style())),
     }
 }
 
@@ -270,32 +292,12 @@ fn broken(at: &ManifestPath, n: usize) -> Fail {
     )
 }
 
-/// Reads and checks the manifest at a known place.
+/// Reads and checks the manifest at a known place; a broken one is reported on stderr.
 pub fn load_at(at: ManifestPath) -> Result<Loaded, Fail> {
-    match orbit_engine::check_file(&at.path) {
-        Err(d) => {
-            err!("{}", unreadable(&d, &at.shown));
-            Err(Fail {
-                code: USAGE,
-                message: None,
-                help: None,
-            })
-        }
-        Ok((source, checked)) => {
-            if checked.diagnostics.is_empty() {
-                return Ok(Loaded {
-                    at,
-                    source,
-                    manifest: checked.manifest,
-                });
-            }
-            err!(
-                "{}",
-                render::all(&checked.diagnostics, &source, &at.shown, stderr_style())
-            );
-            Err(broken(&at, checked.diagnostics.len()))
-        }
-    }
+    load_reporting(at, |at, diags, source| {
+        report_human(at, diags, source);
+        Ok(())
+    })
 }
 
 /// `s` when `n` is not 1.
