@@ -58,6 +58,8 @@ pub mod model;
 #[cfg(feature = "manifest")]
 pub mod render;
 #[cfg(feature = "manifest")]
+pub mod rules;
+#[cfg(feature = "manifest")]
 pub mod suggest;
 #[cfg(feature = "manifest")]
 #[doc(hidden)]
