@@ -46,8 +46,15 @@ use crate::id::{
     MAX_NUMBER,
 };
 use crate::model::Manifest;
-use crate::next_multiple;
 use crate::suggest;
+
+/// The next free multiple of `step` above every number in use (never filling a gap below the
+/// highest) and above `floor`: the rule behind every allocator here and the checker's "next
+/// free" hints.
+pub fn next_multiple(used: &[u16], step: u16, floor: u16) -> u16 {
+    let top = used.iter().copied().max().unwrap_or(0).max(floor);
+    (top / step + 1) * step
+}
 
 /// Why no id could be allocated.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -68,9 +68,11 @@ pub mod synth;
 mod tree;
 
 #[cfg(feature = "manifest")]
+pub use alloc::next_multiple;
+#[cfg(feature = "manifest")]
 pub use check::{
-    check, check_file, find_manifest, keys, next_multiple, read_file, special_file_kind, Checked,
-    MAX_IDENTIFIER, MAX_MANIFEST_BYTES,
+    check, check_file, find_manifest, keys, read_file, special_file_kind, Checked, MAX_IDENTIFIER,
+    MAX_MANIFEST_BYTES,
 };
 pub use diag::{Code, Diagnostic, Family, LineIndex, Severity};
 #[cfg(feature = "manifest")]

@@ -1,0 +1,175 @@
+//! `[orbit]` and the environments: cloud and environment codes (ORB010), at least one
+//! environment (ORB011), the flow repositories' owner and branch (ORB012).
+
+use super::*;
+
+impl Cx<'_> {
+    pub(super) fn orbit(&mut self, v: Value<'_, '_>) -> HashMap<Endpoint, Range<usize>> {
+        let mut retired = HashMap::default();
+        let Some(e) = self.table(v, "`[orbit]`") else {
+            return retired;
+        };
+        self.known_keys(&e, keys::ORBIT, "`[orbit]`");
+        let name = self.req_str(&e, "name", "`[orbit]`", "\"k8or Orbit\"");
+        let cloud = self.req_str(&e, "cloud", "`[orbit]`", "\"aws\"");
+        if let Some((c, span)) = &cloud {
+            if let Err(err) = id::check_code(c, "cloud") {
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb010,
+                        span.clone(),
+                        format!("malformed cloud code `{c}`: {}", err.message()),
+                    )
+                    .with_help_opt(err.suggestion().map(|s| format!("write `\"{s}\"`"))),
+                );
+            }
+        }
+        let owner = self.opt_str(&e, "repository_owner").and_then(|(text, span)| {
+            let checked = id::check_repository_owner(&text);
+            self.repository_value(&text, span, "repository_owner", checked, "the GitHub user or organisation that owns the flow repositories, e.g. `\"k8or-orbit-aws\"`")
+        });
+        let branch = self
+            .opt_str(&e, "repository_branch")
+            .and_then(|(text, span)| {
+                let checked = id::check_repository_branch(&text);
+                self.repository_value(
+                    &text,
+                    span,
+                    "repository_branch",
+                    checked,
+                    "the git branch of the flow repositories, e.g. `\"k8or-dev\"`",
+                )
+            });
+        let doc = self.opt_str(&e, "doc").map(|s| s.0);
+        let mut list = Vec::new();
+        let mut spans = Vec::new();
+        for (text, span) in self.str_array(&e, "retired").unwrap_or_default() {
+            match text.parse::<Endpoint>() {
+                Ok(ep) if ep.to_string() == text => {
+                    retired.insert(ep, span.clone());
+                    list.push(ep);
+                    spans.push(span);
+                }
+                Ok(_) | Err(_) => {
+                    let fix = text
+                        .parse::<Endpoint>()
+                        .err()
+                        .and_then(|e| e.suggestion().map(str::to_string));
+                    let why = match id::guess_kind(&text) {
+                        id::IdKind::Mid | id::IdKind::Rid => match text.parse::<Endpoint>() {
+                            Err(err) => err.to_string(),
+                            Ok(_) => String::new(),
+                        },
+                        k => format!("`{text}` looks like a {k}; only MIDs and RIDs are retired"),
+                    };
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb701,
+                            span,
+                            format!("malformed entry `{text}` in `retired`: {why}"),
+                        )
+                        .with_help(match fix {
+                            Some(f) => format!("write `\"{f}\"`"),
+                            None => {
+                                "list MIDs such as `c8bms12` or RIDs such as `c20bre18`".to_string()
+                            }
+                        }),
+                    );
+                }
+            }
+        }
+        self.manifest.orbit = Orbit {
+            name: name.map(|s| s.0).unwrap_or_default(),
+            cloud: cloud.map(|s| s.0).unwrap_or_default(),
+            repository_owner: owner,
+            repository_branch: branch,
+            retired: list,
+            retired_spans: spans,
+            doc,
+        };
+        retired
+    }
+
+    /// A `repository_owner` or `repository_branch` value if it is well formed, or ORB012 at
+    /// the offending text (the corrected value as help when one is obvious, else `what`).
+    pub(super) fn repository_value(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        key: &str,
+        checked: Result<(), id::NameProblem>,
+        what: &str,
+    ) -> Option<String> {
+        let problem = match checked {
+            Ok(()) => return Some(text.to_string()),
+            Err(p) => p,
+        };
+        // Narrow to the offending characters when the literal holds the text verbatim.
+        let written = self.source.get(span.clone()).unwrap_or("");
+        let verbatim = written.len() == text.len() + 2 && &written[1..written.len() - 1] == text;
+        let at = if verbatim && !problem.at.is_empty() {
+            span.start + 1 + problem.at.start..span.start + 1 + problem.at.end
+        } else {
+            span
+        };
+        let shown: String = text.escape_debug().collect();
+        let help = match &problem.fix {
+            Some(f) => format!("write `{key} = \"{}\"`", f.escape_debug()),
+            None => format!("`{key}` is {what}"),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::Orb012,
+                at,
+                format!("malformed `{key}` \"{shown}\": {}", problem.message),
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    pub(super) fn environments(&mut self, v: Value<'_, '_>) {
+        let Some(all) = self.table(v, "`[environment]`") else {
+            return;
+        };
+        if all.is_empty() {
+            self.push(
+                Diagnostic::new(Code::Orb011, all.span.clone(), "no environment is declared")
+                    .with_help(
+                        "declare one, e.g. `[environment.k8d]` with `name = \"development\"`",
+                    ),
+            );
+        }
+        for (code, kspan, ev) in all.in_order() {
+            if let Err(err) = id::check_code(code, "environment") {
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb010,
+                        kspan.clone(),
+                        format!("malformed environment code `{code}`: {}", err.message()),
+                    )
+                    .with_help(match err.suggestion() {
+                        Some(s) => format!("write `[environment.{s}]`"),
+                        None => {
+                            "environment codes are lowercase letters and digits, e.g. `k8d`".into()
+                        }
+                    }),
+                );
+                continue;
+            }
+            let Some(e) = self.table(ev, format_args!("`[environment.{code}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::ENVIRONMENT, "an environment");
+            let name = self.opt_str(&e, "name").map(|s| s.0);
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            self.manifest.environments.push(Environment {
+                code: code.to_string(),
+                name,
+                doc,
+                span: kspan.clone(),
+            });
+        }
+        self.manifest.environments.sort_by_key(|e| e.span.start);
+    }
+}

@@ -1,0 +1,188 @@
+//! Flows: the flow id (ORB101), its step of 4 (ORB102), at most 8 components (ORB103), each
+//! declared (ORB104) and listed once (ORB105).
+
+use super::*;
+
+impl Cx<'_> {
+    /// Parses flows; returns each flow's component list (checked later against components).
+    pub(super) fn flows(&mut self, v: Value<'_, '_>) -> Vec<FlowList> {
+        let mut lists = Vec::new();
+        let Some(all) = self.table(v, "`[flow]`") else {
+            return lists;
+        };
+        let used: Vec<u16> = all
+            .iter()
+            .filter_map(|(k, _, _)| k.parse::<FlowId>().ok().map(|f| f.0))
+            .collect();
+        for (key, kspan, fv) in all.in_order() {
+            let fid = match key.parse::<FlowId>() {
+                Ok(f) => f,
+                Err(err) => {
+                    self.id_error(Code::Orb101, kspan.clone(), key, &err);
+                    self.listed_by_malformed_flow(fv);
+                    continue;
+                }
+            };
+            let Some(e) = self.table(fv, format_args!("`[flow.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::FLOW, "a flow");
+            let name = self.req_str(&e, "name", format_args!("flow `{key}`"), "\"ChartStore\"");
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let inserted = self.opt_bool(&e, "inserted");
+            if fid.0 % 4 != 0 && !inserted {
+                let next = next_multiple(&used, 4, 1);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb102,
+                        kspan.clone(),
+                        format!("flow number {} is not a multiple of 4, and the flow is not `inserted`", fid.0),
+                    )
+                    .with_label("reserved slot")
+                    .with_help(format!(
+                        "the next free flow is `flow-{next}`; to use the reserved slot deliberately, add `inserted = true`"
+                    )),
+                );
+            }
+            let mut comps: Vec<(ComponentId, Range<usize>)> = Vec::new();
+            match e.get("components") {
+                None => self.missing(
+                    e.span.clone(),
+                    "components",
+                    format_args!("flow `{key}`"),
+                    "[\"c20\"]",
+                ),
+                Some(_) => {
+                    let list = self.str_array(&e, "components").unwrap_or_default();
+                    for (i, (text, span)) in list.iter().enumerate() {
+                        let c = match ComponentId::parse_prose(text) {
+                            Ok(c) if c.to_string() == *text => c,
+                            Ok(c) => {
+                                self.push(
+                                    Diagnostic::new(
+                                        Code::Orb201,
+                                        span.clone(),
+                                        format!("malformed component id `{text}`: component ids are lowercase in a manifest"),
+                                    )
+                                    .with_help(format!("write `\"{c}\"`")),
+                                );
+                                continue;
+                            }
+                            Err(err) => {
+                                self.id_error(Code::Orb201, span.clone(), text, &err);
+                                continue;
+                            }
+                        };
+                        if let Some((_, first)) = comps.iter().find(|(x, _)| *x == c) {
+                            self.push(
+                                Diagnostic::new(
+                                    Code::Orb105,
+                                    span.clone(),
+                                    format!("component `{c}` is listed twice in `{fid}`"),
+                                )
+                                .with_related(first.clone(), "first listed here")
+                                .with_help(
+                                    "list each component once; its position fixes its blocks",
+                                ),
+                            );
+                            continue;
+                        }
+                        if i == MAX_COMPONENTS_PER_FLOW {
+                            self.push(
+                                Diagnostic::new(
+                                    Code::Orb103,
+                                    span.clone(),
+                                    format!(
+                                        "`{fid}` lists {} components; a flow holds at most 8 (blocks 3 to 96)",
+                                        list.len()
+                                    ),
+                                )
+                                .with_label("ninth component")
+                                .with_help("divide the process into several flows of at most 8 components each"),
+                            );
+                        }
+                        self.listed.insert(c);
+                        comps.push((c, span.clone()));
+                    }
+                }
+            }
+            comps.truncate(MAX_COMPONENTS_PER_FLOW);
+            lists.push((self.manifest.flows.len(), comps));
+            self.manifest.flows.push(Flow {
+                id: fid,
+                name: name.map(|s| s.0).unwrap_or_default(),
+                doc,
+                components: Vec::new(),
+                inserted,
+                span: kspan.clone(),
+            });
+        }
+        lists
+    }
+
+    /// Records the well-formed component ids a flow with a malformed id lists, without
+    /// reporting anything about them: the flow's ORB101 is the error, not its components.
+    pub(super) fn listed_by_malformed_flow(&mut self, fv: Value<'_, '_>) {
+        let Ref::Table(t) = fv.get() else {
+            return;
+        };
+        let Some((_, _, cv)) = t.get("components") else {
+            return;
+        };
+        let Ref::Array(items) = cv.get() else {
+            return;
+        };
+        for item in items.iter() {
+            if let Ref::String(s) = item.get() {
+                if let Some(c) = canonical::<ComponentId>(s) {
+                    self.listed.insert(c);
+                }
+            }
+        }
+    }
+
+    pub(super) fn flow_components(&mut self, lists: Vec<FlowList>) {
+        let declared = self.declared_components();
+        let names: Vec<String> = self
+            .manifest
+            .components
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        for (fi, comps) in lists {
+            let fid = self.manifest.flows[fi].id;
+            let mut kept = Vec::new();
+            for (c, span) in comps {
+                if declared.contains(&c) {
+                    kept.push(c);
+                } else {
+                    let near =
+                        suggest::nearest(&c.to_string(), names.iter().map(String::as_str), 3);
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb104,
+                            span,
+                            format!("`{fid}` lists component `{c}`, which is not declared"),
+                        )
+                        .with_help(suggest::declare_or(&format!("[component.{c}]"), &near)),
+                    );
+                }
+            }
+            self.manifest.flows[fi].components = kept;
+        }
+        self.manifest.flows.sort_by_key(|f| f.id);
+        let mut unlisted = Vec::new();
+        for c in &self.manifest.components {
+            if !self.listed.contains(&c.id) {
+                unlisted.push(
+                    Diagnostic::new(Code::Orb204, c.span.clone(), format!("component `{}` is listed in no flow", c.id))
+                        .with_help(format!(
+                            "add \"{}\" to a flow's `components`; every component belongs to at least one flow",
+                            c.id
+                        )),
+                );
+            }
+        }
+        self.diags.extend(unlisted);
+    }
+}

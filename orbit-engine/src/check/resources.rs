@@ -1,0 +1,282 @@
+//! Backend resources and their physical names: the kind (ORB404), the descriptive name
+//! (ORB405), the flow of the serial (ORB406), the cloud's limits (ORB407) and one resource per
+//! physical name (ORB408).
+
+use super::*;
+
+impl Cx<'_> {
+    pub(super) fn resources(
+        &mut self,
+        v: Value<'_, '_>,
+        retired: &HashMap<Endpoint, Range<usize>>,
+    ) {
+        let Some(all) = self.table(v, "`[resource]`") else {
+            return;
+        };
+        let declared = self.declared_components();
+        let comp_names: Vec<String> = self
+            .manifest
+            .components
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect();
+        let mut used: HashMap<u16, Vec<u16>> = HashMap::default();
+        for (k, _, _) in all.iter() {
+            if let Ok(r) = k.parse::<Rid>() {
+                used.entry(r.component).or_default().push(r.number);
+            }
+        }
+        for r in retired.keys() {
+            if let Endpoint::Rid(r) = r {
+                used.entry(r.component).or_default().push(r.number);
+            }
+        }
+        let flows_listing: HashMap<ComponentId, Vec<FlowId>> = {
+            let mut m: HashMap<ComponentId, Vec<FlowId>> = HashMap::default();
+            for f in &self.manifest.flows {
+                for c in &f.components {
+                    m.entry(*c).or_default().push(f.id);
+                }
+            }
+            m
+        };
+        let cloud = self.manifest.orbit.cloud.clone();
+        let envs: Vec<String> = self
+            .manifest
+            .environments
+            .iter()
+            .map(|e| e.code.clone())
+            .collect();
+        let mut names: HashMap<(ResourceKind, String, String), (Rid, Range<usize>)> =
+            HashMap::default();
+        let mut out = Vec::with_capacity(all.len());
+        // Each physical name, written in turn to check the cloud's limits.
+        let mut full = String::new();
+        for (key, kspan, rv) in all.in_order() {
+            let rid = match key.parse::<Rid>() {
+                Ok(r) => r,
+                Err(err) => {
+                    self.id_error(Code::Orb401, kspan.clone(), key, &err);
+                    continue;
+                }
+            };
+            self.declared.insert(Endpoint::Rid(rid));
+            let Some(e) = self.table(rv, format_args!("`[resource.{key}]`")) else {
+                continue;
+            };
+            self.known_keys(&e, keys::RESOURCE, "a resource");
+            let kind = self.req_str(&e, "kind", format_args!("resource `{key}`"), "\"dynamodb\"");
+            let name = self.req_str(
+                &e,
+                "name",
+                format_args!("resource `{key}`"),
+                "\"user-data\"",
+            );
+            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            let flow_decl = self.opt_str(&e, "flow");
+            let inserted = self.opt_bool(&e, "inserted");
+            let mut sound = true;
+            let cid = rid.component_id();
+            if !declared.contains(&cid) {
+                sound = false;
+                let c = cid.to_string();
+                let near = suggest::nearest(&c, comp_names.iter().map(String::as_str), 3);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb402,
+                        kspan.start..kspan.start + c.len(),
+                        format!("`{rid}` belongs to component `{c}`, which is not declared"),
+                    )
+                    .with_help(suggest::declare_or(&format!("[component.{c}]"), &near)),
+                );
+            }
+            if rid.number % 3 != 0 && !inserted {
+                let next = next_multiple(used.get(&rid.component).map_or(&[][..], |v| v), 3, 0);
+                let mut free = format!("c{}bre", rid.component);
+                let _ = id::write_number(&mut free, next);
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb403,
+                        kspan.clone(),
+                        format!(
+                            "RID identifier {:02} is not a multiple of 3, and `{rid}` is not `inserted`",
+                            rid.number
+                        ),
+                    )
+                    .with_label("reserved slot")
+                    .with_help(format!(
+                        "identifiers step by 3; the next free in c{} is `{free}`; to use the reserved slot deliberately, add `inserted = true`",
+                        rid.component
+                    )),
+                );
+            }
+            if let Some(rspan) = retired.get(&Endpoint::Rid(rid)) {
+                self.push(
+                    Diagnostic::new(Code::Orb409, kspan.clone(), format!("`{rid}` is retired and must not be declared again"))
+                        .with_related(rspan.clone(), "retired here")
+                        .with_help("persistent names derive from retired ids; allocate a new one (`orbit next rid`)"),
+                );
+            }
+            let kind = match kind {
+                Some((k, span)) => match k.parse::<ResourceKind>() {
+                    Ok(k) => Some(k),
+                    Err(msg) => {
+                        let kinds: Vec<&str> =
+                            ResourceKind::ALL.iter().map(|k| k.as_str()).collect();
+                        let near = suggest::nearest_key(&k, &kinds);
+                        self.push(
+                            Diagnostic::new(
+                                Code::Orb404,
+                                span,
+                                format!("unknown resource kind: {msg}"),
+                            )
+                            .with_help_opt(near.map(|n| format!("did you mean `\"{n}\"`?"))),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let (Some(kind), Some((name, name_span))) = (kind, name) else {
+                continue;
+            };
+            if let Err(msg) = kind.check_name(&name) {
+                let fixed = name
+                    .to_ascii_lowercase()
+                    .replace(['-', '_', ' ', '.'], &kind.separator().to_string());
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb405,
+                        name_span.clone(),
+                        format!("malformed {} name `{name}`: {msg}", kind.describe()),
+                    )
+                    .with_help_opt(
+                        kind.check_name(&fixed)
+                            .ok()
+                            .map(|_| format!("write `\"{fixed}\"`")),
+                    ),
+                );
+                sound = false;
+            }
+            // The flow whose number starts the serial.
+            let listing = flows_listing.get(&cid).map_or(&[][..], |v| v);
+            let flow = match flow_decl {
+                Some((text, span)) => match text.parse::<FlowId>() {
+                    Ok(f) if listing.contains(&f) => Some(f),
+                    Ok(f) => {
+                        let help = match listing {
+                            [] => format!("no flow lists `{cid}`; add it to `{f}`'s components"),
+                            l => format!(
+                                "flows listing `{cid}`: {}",
+                                l.iter()
+                                    .map(|f| format!("`{f}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        };
+                        self.push(
+                            Diagnostic::new(
+                                Code::Orb406,
+                                span,
+                                format!("`{rid}` names `{f}`, which does not list its component `{cid}`"),
+                            )
+                            .with_help(help),
+                        );
+                        None
+                    }
+                    Err(err) => {
+                        self.id_error(Code::Orb101, span, &text, &err);
+                        None
+                    }
+                },
+                None => match listing {
+                    [one] => Some(*one),
+                    [] => None, // ORB204 already says the component is in no flow.
+                    many => {
+                        self.push(
+                            Diagnostic::new(
+                                Code::Orb406,
+                                kspan.clone(),
+                                format!(
+                                    "`{rid}`'s flow is ambiguous: {} list component `{cid}`",
+                                    many.iter()
+                                        .map(|f| format!("`{f}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(" and ")
+                                ),
+                            )
+                            .with_help(format!("say which, e.g. `flow = \"{}\"`", many[0])),
+                        );
+                        None
+                    }
+                },
+            };
+            if let (Some(f), true) = (flow, sound) {
+                let serial = id::serial(f, rid);
+                let mut bad = Vec::new();
+                let mut why = String::new();
+                for env in &envs {
+                    id::write_physical_name(&mut full, kind, &name, &serial, env, &cloud);
+                    if let Err(m) = kind.check_cloud_limits(&full) {
+                        if bad.is_empty() {
+                            why = m;
+                        }
+                        bad.push(env.as_str());
+                    }
+                }
+                if !bad.is_empty() {
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb407,
+                            name_span.clone(),
+                            format!(
+                                "the {} name of `{rid}` breaks the cloud's limits in {}: {why}",
+                                kind.describe(),
+                                bad.iter()
+                                    .map(|e| format!("`{e}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                        .with_help(
+                            "shorten the descriptive name; names are never truncated to fit",
+                        ),
+                    );
+                }
+                let key3 = (kind, name.clone(), serial.clone());
+                if let Some((other, first)) = names.get(&key3) {
+                    let example = envs
+                        .first()
+                        .map(|e| id::physical_name(kind, &name, &serial, e, &cloud));
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb408,
+                            kspan.clone(),
+                            format!(
+                                "`{rid}` derives the same physical name as `{other}`{}",
+                                example.map(|n| format!(" (`{n}`)")).unwrap_or_default()
+                            ),
+                        )
+                        .with_related(first.clone(), format!("`{other}` declared here"))
+                        .with_help("give one of them another descriptive name"),
+                    );
+                } else {
+                    names.insert(key3, (rid, kspan.clone()));
+                }
+            }
+            if sound {
+                out.push(Resource {
+                    id: rid,
+                    kind,
+                    name,
+                    doc,
+                    flow,
+                    inserted,
+                    span: kspan.clone(),
+                });
+            }
+        }
+        out.sort_by_key(|r| r.id);
+        self.manifest.resources = out;
+    }
+}

@@ -1,0 +1,105 @@
+//! What must outlive a change: the `retired` list (ORB701) and the `[[waiver]]`s of `orbit
+//! diff` (ORB702).
+
+use super::*;
+
+impl Cx<'_> {
+    /// `[[waiver]]` entries (ORB702): each names an ORB8xx code, an id and a reason.
+    pub(super) fn waivers(&mut self, v: Value<'_, '_>) {
+        let Ref::Array(items) = v.get() else {
+            self.push(
+                Diagnostic::new(
+                    Code::Orb003,
+                    v.span(),
+                    format!(
+                        "`waiver` must be an array of tables, not {}",
+                        type_name(&v.get())
+                    ),
+                )
+                .with_help("write each waiver as `[[waiver]]` with `code`, `id` and `reason`"),
+            );
+            return;
+        };
+        let diff_codes = || {
+            Code::ALL
+                .iter()
+                .filter(|c| c.family() == crate::diag::Family::Diff)
+                .map(|c| c.as_str())
+        };
+        for item in items.iter() {
+            let Some(e) = self.table(item, "a `[[waiver]]`") else {
+                continue;
+            };
+            self.known_keys(&e, keys::WAIVER, "a waiver");
+            let code = self.req_str(&e, "code", "a `[[waiver]]`", "\"ORB802\"");
+            let id = self.req_str(&e, "id", "a `[[waiver]]`", "\"c20bre24\"");
+            let reason = self.req_str(
+                &e,
+                "reason",
+                "a `[[waiver]]`",
+                "\"Table renamed with a data migration (OPS-1234).\"",
+            );
+            let code = code.and_then(|(text, span)| {
+                match text.parse::<Code>() {
+                    Ok(c) if c.family() == crate::diag::Family::Diff && c.as_str() == text => {
+                        return Some((c, span));
+                    }
+                    _ => {}
+                }
+                let near = suggest::nearest(&text, diff_codes(), 3);
+                let help = if near.is_empty() {
+                    format!(
+                        "waivers are for the changes `orbit diff` reports: {}",
+                        diff_codes().collect::<Vec<_>>().join(", ")
+                    )
+                } else {
+                    format!(
+                        "did you mean {}? waivers are for the changes `orbit diff` reports (ORB801 … ORB890)",
+                        near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb702,
+                        span,
+                        format!(
+                            "waiver code `{}` is not an ORB8xx code",
+                            text
+                        ),
+                    )
+                    .with_help(help),
+                );
+                None
+            });
+            let mut blank = |field: &str, value: Option<(String, Range<usize>)>, example: &str| {
+                let (text, span) = value?;
+                if text.trim().is_empty() {
+                    self.push(
+                        Diagnostic::new(Code::Orb702, span, format!("waiver `{field}` is empty"))
+                            .with_help(format!("write {example}")),
+                    );
+                    return None;
+                }
+                Some(text)
+            };
+            let id = blank(
+                "id",
+                id,
+                "the id the change concerns: a MID, RID, environment, component, flow, event or PID",
+            );
+            let reason = blank(
+                "reason",
+                reason,
+                "why the change is safe, e.g. the migration or ticket that covers it",
+            );
+            if let (Some((code, span)), Some(id), Some(reason)) = (code, id, reason) {
+                self.manifest.waivers.push(Waiver {
+                    code,
+                    id,
+                    reason,
+                    span,
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! The manifest's shape: valid TOML (ORB001), known keys (ORB002), required keys and value
+//! types (ORB003), and every id, table or generated name declared once (ORB005).
+
+use super::*;
+
+/// The keys each table may hold; everything else is ORB002.
+pub mod keys {
+    /// Top-level tables.
+    pub const ROOT: &[&str] = &[
+        "orbit",
+        "environment",
+        "region",
+        "flow",
+        "component",
+        "microservice",
+        "resource",
+        "leg",
+        "event",
+        "waiver",
+    ];
+    /// `[orbit]`.
+    pub const ORBIT: &[&str] = &[
+        "name",
+        "cloud",
+        "repository_owner",
+        "repository_branch",
+        "retired",
+        "doc",
+    ];
+    /// `[environment.*]`.
+    pub const ENVIRONMENT: &[&str] = &["name", "doc"];
+    /// `[region.*]`.
+    pub const REGION: &[&str] = &["name", "components", "doc"];
+    /// `[flow.*]`.
+    pub const FLOW: &[&str] = &["name", "doc", "components", "inserted"];
+    /// `[component.*]`.
+    pub const COMPONENT: &[&str] = &["name", "doc", "inserted"];
+    /// `[microservice.*]`.
+    pub const MICROSERVICE: &[&str] = &["name", "roles", "doc", "inserted"];
+    /// `[resource.*]`.
+    pub const RESOURCE: &[&str] = &["kind", "name", "doc", "flow", "inserted"];
+    /// `[leg.*]`.
+    pub const LEG: &[&str] = &["flow", "doc", "parts"];
+    /// A part of a leg.
+    pub const PART: &[&str] = &["pid", "doc", "actions", "inserted"];
+    /// `[event.*]`.
+    pub const EVENT: &[&str] = &["doc", "mid", "rid", "fields"];
+    /// `[[waiver]]`.
+    pub const WAIVER: &[&str] = &["code", "id", "reason"];
+}
+
+/// The start offset and text of the line holding `offset`.
+pub(super) fn line_at(source: &str, offset: usize) -> (usize, &str) {
+    let offset = offset.min(source.len());
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    (start, &source[start..end])
+}
+
+/// The start offset of the nearest `[table]` header line at or before `line_start`.
+pub(super) fn enclosing_header(source: &str, line_start: usize) -> Option<usize> {
+    let mut at = line_start;
+    loop {
+        let (start, line) = line_at(source, at);
+        if line.trim_start().starts_with('[') {
+            return Some(start);
+        }
+        if start == 0 {
+            return None;
+        }
+        at = start - 1;
+    }
+}
+
+impl Cx<'_> {
+    /// ORB001 for every TOML syntax error, ORB005 for every key or table TOML reads twice.
+    /// Returns whether the TOML is too broken to check its rules.
+    pub(super) fn toml_errors(&mut self, errors: Vec<tree::TomlError>) -> bool {
+        let source = self.source;
+        let mut fatal = false;
+        // A table declared twice re-opens it: TOML then also calls each of its keys a duplicate.
+        // Report the table once, with where it was first declared, and not its keys.
+        let mut dup_headers: HashSet<usize> = HashSet::default();
+        for e in errors {
+            let span = e.span.unwrap_or(0..0);
+            let msg = e.message;
+            if msg.starts_with("duplicate key") {
+                let (line_start, line) = line_at(source, span.start);
+                let header = line.trim_start().starts_with('[');
+                if !header
+                    && enclosing_header(source, line_start)
+                        .is_some_and(|h| dup_headers.contains(&h))
+                {
+                    continue;
+                }
+                let key = source.get(span.clone()).unwrap_or("").trim();
+                let mut d =
+                    Diagnostic::new(Code::Orb005, span, format!("`{key}` is declared twice"))
+                        .with_label("declared again here")
+                        .with_help("keep one declaration and remove or renumber the other");
+                if header {
+                    dup_headers.insert(line_start);
+                }
+                // The reader names the first declaration's key: show its whole line for a table,
+                // the key itself for a key.
+                if let Some(first) = e.context {
+                    let first = if header {
+                        let (start, line) = line_at(source, first.start);
+                        start..start + line.len()
+                    } else {
+                        first
+                    };
+                    d = d.with_related(first, "first declared here");
+                }
+                self.push(d);
+            } else {
+                fatal = true;
+                self.push(
+                    Diagnostic::new(Code::Orb001, span, format!("not valid TOML: {msg}"))
+                        .with_help(
+                            "fix the TOML here; the naming rules are checked once the file parses",
+                        ),
+                );
+            }
+        }
+        fatal
+    }
+}
+
+impl Cx<'_> {
+    /// Reports unknown keys (ORB002) of a table.
+    pub(super) fn known_keys(&mut self, e: &Entries<'_, '_>, allowed: &[&str], what: &str) {
+        for (k, span, _) in e.iter() {
+            // A plain loop: the proc macro runs this unoptimised, where `contains` costs
+            // several calls per key.
+            let mut known = false;
+            let mut i = 0;
+            while !known && i < allowed.len() {
+                known = allowed[i] == k;
+                i += 1;
+            }
+            if !known {
+                let near = suggest::nearest_key(k, allowed);
+                let help = match near {
+                    Some(n) => format!(
+                        "did you mean `{n}`? the keys of {what} are: {}",
+                        allowed.join(", ")
+                    ),
+                    None => format!("the keys of {what} are: {}", allowed.join(", ")),
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb002,
+                        span.clone(),
+                        format!("unknown key `{k}` in {what}"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+
+    pub(super) fn missing(
+        &mut self,
+        span: Range<usize>,
+        key: &str,
+        what: impl fmt::Display,
+        example: &str,
+    ) {
+        self.push(
+            Diagnostic::new(
+                Code::Orb003,
+                span,
+                format!("{what} lacks the required key `{key}`"),
+            )
+            .with_help(format!("add `{key} = {example}`")),
+        );
+    }
+
+    pub(super) fn wrong_type(&mut self, v: Value<'_, '_>, key: &str, want: &str) {
+        self.push(Diagnostic::new(
+            Code::Orb003,
+            v.span(),
+            format!("`{key}` must be {want}, not {}", type_name(&v.get())),
+        ));
+    }
+
+    /// A table value, or ORB003.
+    /// `what` is formatted only when reporting, so callers pass `format_args!`.
+    pub(super) fn table<'a, 'i>(
+        &mut self,
+        v: Value<'a, 'i>,
+        what: impl fmt::Display,
+    ) -> Option<Entries<'a, 'i>> {
+        match v.get() {
+            Ref::Table(t) => Some(entries(t, v.span())),
+            other => {
+                self.push(Diagnostic::new(
+                    Code::Orb003,
+                    v.span(),
+                    format!("{what} must be a table, not {}", type_name(&other)),
+                ));
+                None
+            }
+        }
+    }
+
+    pub(super) fn opt_str(
+        &mut self,
+        e: &Entries<'_, '_>,
+        key: &str,
+    ) -> Option<(String, Range<usize>)> {
+        let (_, _, v) = e.get(key)?;
+        match v.get() {
+            Ref::String(s) => Some((s.to_string(), v.span())),
+            _ => {
+                self.wrong_type(v, key, "a string");
+                None
+            }
+        }
+    }
+
+    pub(super) fn req_str(
+        &mut self,
+        e: &Entries<'_, '_>,
+        key: &str,
+        what: impl fmt::Display,
+        example: &str,
+    ) -> Option<(String, Range<usize>)> {
+        if e.get(key).is_none() {
+            self.missing(e.span.clone(), key, what, example);
+            return None;
+        }
+        self.opt_str(e, key)
+    }
+
+    pub(super) fn opt_bool(&mut self, e: &Entries<'_, '_>, key: &str) -> bool {
+        let Some((_, _, v)) = e.get(key) else {
+            return false;
+        };
+        match v.get() {
+            Ref::Boolean(b) => b,
+            _ => {
+                self.wrong_type(v, key, "`true` or `false`");
+                false
+            }
+        }
+    }
+
+    /// An array of strings with the span of each.
+    pub(super) fn str_array(
+        &mut self,
+        e: &Entries<'_, '_>,
+        key: &str,
+    ) -> Option<Vec<(String, Range<usize>)>> {
+        self.str_array_map(e, key, |s, span| (s.to_string(), span))
+    }
+
+    /// An array of strings, without their spans; empty when absent or not an array.
+    pub(super) fn strings(&mut self, e: &Entries<'_, '_>, key: &str) -> Vec<String> {
+        self.str_array_map(e, key, |s, _| s.to_string())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn str_array_map<T>(
+        &mut self,
+        e: &Entries<'_, '_>,
+        key: &str,
+        f: impl Fn(&str, Range<usize>) -> T,
+    ) -> Option<Vec<T>> {
+        let (_, _, v) = e.get(key)?;
+        let Ref::Array(items) = v.get() else {
+            self.wrong_type(v, key, "an array of strings");
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items.iter() {
+            match item.get() {
+                Ref::String(s) => out.push(f(s, item.span())),
+                _ => self.wrong_type(item, key, "an array of strings"),
+            }
+        }
+        Some(out)
+    }
+
+    /// Legs and events become constants of one namespace: two that would share a name clash.
+    pub(super) fn constant_clashes(&mut self) {
+        let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::default();
+        let legs = self.manifest.legs.iter().map(|l| ("leg", &l.name, &l.span));
+        let events = self
+            .manifest
+            .events
+            .iter()
+            .map(|e| ("event", &e.name, &e.span));
+        let mut clashes = Vec::new();
+        for (what, name, span) in legs.chain(events) {
+            let constant = name.replace('-', "_").to_ascii_uppercase();
+            // The ids' own constants (`C8`, `FLOW_4`, `C8FMS03`, `C8FMS03_C20BRE06_E15`) share
+            // the namespace: a leg named `c8` would clash with component `c8`. An id's text
+            // has no `_` and no capitals, so the only id whose constant this can be is the
+            // name lowercased with `_` read as `-`; ids are not formatted one by one.
+            let first = self
+                .id_with_text(&name.to_ascii_lowercase().replace('_', "-"))
+                .or_else(|| seen.get(&constant).cloned());
+            match first {
+                Some((first, fspan)) => clashes.push(
+                    Diagnostic::new(
+                        Code::Orb005,
+                        span.clone(),
+                        format!(
+                            "{what} `{name}` and {first} generate the same constant `{constant}`"
+                        ),
+                    )
+                    .with_related(fspan, format!("{first} declared here"))
+                    .with_help("rename one of them"),
+                ),
+                None => {
+                    seen.insert(constant, (format!("{what} `{name}`"), span.clone()));
+                }
+            }
+        }
+        self.diags.extend(clashes);
+    }
+
+    pub(super) fn id_with_text(&self, text: &str) -> Option<(String, Range<usize>)> {
+        self.manifest.id_with_text(text)
+    }
+}
+
+impl Manifest {
+    /// The declared flow, component, MID, RID or PID whose canonical text is `text`, as
+    /// "`kind `id``" with its declaration's span.
+    pub(crate) fn id_with_text(&self, text: &str) -> Option<(String, Range<usize>)> {
+        let m = self;
+        let found = if let Some(id) = canonical::<FlowId>(text) {
+            m.flows
+                .iter()
+                .find(|f| f.id == id)
+                .map(|f| ("flow", &f.span))
+        } else if let Some(id) = canonical::<ComponentId>(text) {
+            let c = m.components.iter().find(|c| c.id == id);
+            c.map(|c| ("component", &c.span))
+        } else if let Some(id) = canonical::<Mid>(text) {
+            let x = m.microservices.iter().find(|x| x.id == id);
+            x.map(|x| ("microservice", &x.span))
+        } else if let Some(id) = canonical::<Rid>(text) {
+            let x = m.resources.iter().find(|x| x.id == id);
+            x.map(|x| ("resource", &x.span))
+        } else if let Some(id) = canonical::<Pid>(text) {
+            let p = m.processes().find(|(_, p)| p.pid == id);
+            p.map(|(_, p)| ("process", &p.span))
+        } else {
+            None
+        };
+        found.map(|(what, span)| (format!("{what} `{text}`"), span.clone()))
+    }
+}
+
+impl Manifest {
+    /// Environments, regions, legs and events become variants of one enum per kind
+    /// (`Environment::K8d`, `Region::NVirginia`): an entry whose variant an entry of its kind
+    /// declared before it already has, or whose variant would be the enum's list `ALL`, is an
+    /// ORB005. Well-formed region, leg and event names (kebab-case) never share a variant;
+    /// environment codes do when one starts with a digit (`8k` and `n8k` both give `N8k`).
+    /// The generator leaves these entries out, so a new entry never takes a variant's name.
+    pub(crate) fn variant_clashes(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        /// What the entries are, their enum, and each entry's name and declaration.
+        type Family<'m> = (&'static str, &'static str, Vec<(&'m str, &'m Range<usize>)>);
+        let families: [Family<'_>; 4] = [
+            (
+                "environment",
+                "Environment",
+                self.environments
+                    .iter()
+                    .map(|e| (e.code.as_str(), &e.span))
+                    .collect(),
+            ),
+            (
+                "region",
+                "Region",
+                self.regions
+                    .iter()
+                    .map(|r| (r.key.as_str(), &r.span))
+                    .collect(),
+            ),
+            (
+                "leg",
+                "Leg",
+                self.legs
+                    .iter()
+                    .map(|l| (l.name.as_str(), &l.span))
+                    .collect(),
+            ),
+            (
+                "event",
+                "Event",
+                self.events
+                    .iter()
+                    .map(|e| (e.name.as_str(), &e.span))
+                    .collect(),
+            ),
+        ];
+        for (what, ty, mut items) in families {
+            items.sort_by_key(|(_, span)| span.start);
+            let mut seen: HashMap<String, (&str, &Range<usize>)> = HashMap::default();
+            for (name, span) in items {
+                let v = variant_text(name);
+                if v == "ALL" {
+                    out.push(
+                        Diagnostic::new(
+                            Code::Orb005,
+                            span.clone(),
+                            format!("{what} `{name}` would generate the variant `{ty}::ALL`, the name of the list of every {what}"),
+                        )
+                        .with_help(format!("rename the {what}")),
+                    );
+                    continue;
+                }
+                match seen.get(&v) {
+                    Some((first, fspan)) => out.push(
+                        Diagnostic::new(
+                            Code::Orb005,
+                            span.clone(),
+                            format!("{what} `{name}` and {what} `{first}` generate the same variant `{ty}::{v}`"),
+                        )
+                        .with_related((*fspan).clone(), format!("{what} `{first}` declared here"))
+                        .with_help(format!("rename one of them; `{ty}::{v}` keeps meaning `{first}`")),
+                    ),
+                    None => {
+                        seen.insert(v, (name, span));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The enum variant the generator gives an environment code or a kebab-case name
+/// (`codegen::names::variant` for such text): each `-`-separated word capitalised, a word
+/// starting with a digit preceded by `_`, or by `N` when it is the first.
+pub(crate) fn variant_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 1);
+    for (i, word) in text.split('-').enumerate() {
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else { continue };
+        if first.is_ascii_digit() {
+            out.push(if i == 0 { 'N' } else { '_' });
+            out.push(first);
+        } else {
+            out.push(first.to_ascii_uppercase());
+        }
+        out.extend(chars);
+    }
+    out
+}
