@@ -93,4 +93,21 @@ impl Cx<'_> {
     pub(super) fn declared_components(&self) -> HashSet<ComponentId> {
         self.manifest.components.iter().map(|c| c.id).collect()
     }
+
+    /// ORB204: every component is listed by at least one flow.
+    pub(super) fn unlisted_components(&mut self) {
+        let mut unlisted = Vec::new();
+        for c in &self.manifest.components {
+            if !self.listed.contains(&c.id) {
+                unlisted.push(
+                    Diagnostic::new(Code::Orb204, c.span.clone(), format!("component `{}` is listed in no flow", c.id))
+                        .with_help(format!(
+                            "add \"{}\" to a flow's `components`; every component belongs to at least one flow",
+                            c.id
+                        )),
+                );
+            }
+        }
+        self.diags.extend(unlisted);
+    }
 }

@@ -1,17 +1,148 @@
 //! MIDs and RIDs, one pass for both: the id's form (ORB301/ORB401), its component declared
 //! (ORB302/ORB402), its step of 3 (ORB303/ORB403), one number per component (ORB304) and never
-//! a retired id (ORB305/ORB409).
+//! a retired id (ORB305/ORB409). [`EndpointId`] holds what differs between the two: the table,
+//! the words and the codes.
 
 use super::*;
 
+/// What tells the MID pass from the RID pass.
+pub(super) struct EndpointRules {
+    /// The manifest's table, `microservice` or `resource`.
+    table: &'static str,
+    /// The known keys of one entry.
+    keys: &'static [&'static str],
+    /// One entry, in messages: "a microservice".
+    what: &'static str,
+    /// The id's name in messages: "MID".
+    noun: &'static str,
+    /// The `orbit next` kind that allocates a new one: `mid`.
+    next: &'static str,
+    /// Malformed id.
+    malformed: Code,
+    /// The id's component is not declared.
+    undeclared_component: Code,
+    /// Identifier not a multiple of 3 and not `inserted`.
+    reserved_slot: Code,
+    /// One identifier used twice in a component. Only MIDs can: `fms` and `bms` share one
+    /// sequence, while a RID has one spelling per number.
+    taken: Option<Code>,
+    /// The id is retired.
+    retired: Code,
+}
+
+/// A MID or a RID, as the endpoint pass sees it.
+pub(super) trait EndpointId:
+    Copy + Eq + std::hash::Hash + fmt::Display + std::str::FromStr<Err = IdError>
+{
+    /// The table, words and codes of this kind.
+    const RULES: EndpointRules;
+    /// The id as an [`Endpoint`].
+    fn endpoint(self) -> Endpoint;
+    /// `e`, if it is of this kind.
+    fn of(e: Endpoint) -> Option<Self>;
+    /// The component number.
+    fn component(self) -> u16;
+    /// The identifier within the component.
+    fn number(self) -> u16;
+    /// The id's text before its identifier, `c8fms` or `c20bre`: that of the next free id.
+    fn prefix(self) -> String;
+}
+
+impl EndpointId for Mid {
+    const RULES: EndpointRules = EndpointRules {
+        table: "microservice",
+        keys: keys::MICROSERVICE,
+        what: "a microservice",
+        noun: "MID",
+        next: "mid",
+        malformed: Code::Orb301,
+        undeclared_component: Code::Orb302,
+        reserved_slot: Code::Orb303,
+        taken: Some(Code::Orb304),
+        retired: Code::Orb305,
+    };
+    fn endpoint(self) -> Endpoint {
+        Endpoint::Mid(self)
+    }
+    fn of(e: Endpoint) -> Option<Self> {
+        match e {
+            Endpoint::Mid(m) => Some(m),
+            Endpoint::Rid(_) => None,
+        }
+    }
+    fn component(self) -> u16 {
+        self.component
+    }
+    fn number(self) -> u16 {
+        self.number
+    }
+    fn prefix(self) -> String {
+        format!("c{}{}", self.component, self.kind.code())
+    }
+}
+
+impl EndpointId for Rid {
+    const RULES: EndpointRules = EndpointRules {
+        table: "resource",
+        keys: keys::RESOURCE,
+        what: "a resource",
+        noun: "RID",
+        next: "rid",
+        malformed: Code::Orb401,
+        undeclared_component: Code::Orb402,
+        reserved_slot: Code::Orb403,
+        taken: None,
+        retired: Code::Orb409,
+    };
+    fn endpoint(self) -> Endpoint {
+        Endpoint::Rid(self)
+    }
+    fn of(e: Endpoint) -> Option<Self> {
+        match e {
+            Endpoint::Rid(r) => Some(r),
+            Endpoint::Mid(_) => None,
+        }
+    }
+    fn component(self) -> u16 {
+        self.component
+    }
+    fn number(self) -> u16 {
+        self.number
+    }
+    fn prefix(self) -> String {
+        format!("c{}bre", self.component)
+    }
+}
+
+/// An entry of `[microservice]` or `[resource]` whose key is a well-formed id and whose value
+/// is a table.
+pub(super) struct Declared<T, B> {
+    /// The id.
+    pub(super) id: T,
+    /// The key's span.
+    pub(super) span: Range<usize>,
+    /// What the kind's own reader made of the entry's keys.
+    pub(super) body: B,
+    /// `inserted = true`.
+    pub(super) inserted: bool,
+    /// Whether the endpoint rules leave it sound enough for the model (its component is
+    /// declared and its identifier not taken).
+    pub(super) sound: bool,
+}
+
 impl Cx<'_> {
-    pub(super) fn microservices(
+    /// The endpoint rules over the table `v` of ids of kind `T`. `body` reads each entry's own
+    /// keys (after the unknown ones are reported, before `inserted`); the entries come back in
+    /// document order.
+    pub(super) fn endpoints<T: EndpointId, B>(
         &mut self,
         v: Value<'_, '_>,
         retired: &HashMap<Endpoint, Range<usize>>,
-    ) {
-        let Some(all) = self.table(v, "`[microservice]`") else {
-            return;
+        mut body: impl FnMut(&mut Self, &str, &Entries<'_, '_>) -> B,
+    ) -> Vec<Declared<T, B>> {
+        let rules = &T::RULES;
+        let Some(all) = self.table(v, format_args!("`[{}]`", rules.table)) else {
+            return Vec::new();
         };
         let declared = self.declared_components();
         let comp_names: Vec<String> = self
@@ -20,116 +151,144 @@ impl Cx<'_> {
             .iter()
             .map(|c| c.id.to_string())
             .collect();
-        // Numbers in use per component, across fms and bms, for "next free" hints.
+        // Identifiers in use per component (for MIDs across fms and bms), retired ones
+        // included, for the "next free" hints.
         let mut used: HashMap<u16, Vec<u16>> = HashMap::default();
         for (k, _, _) in all.iter() {
-            if let Ok(m) = k.parse::<Mid>() {
-                used.entry(m.component).or_default().push(m.number);
+            if let Ok(id) = k.parse::<T>() {
+                used.entry(id.component()).or_default().push(id.number());
             }
         }
-        for r in retired.keys() {
-            if let Endpoint::Mid(m) = r {
-                used.entry(m.component).or_default().push(m.number);
-            }
+        for id in retired.keys().filter_map(|e| T::of(*e)) {
+            used.entry(id.component()).or_default().push(id.number());
         }
-        let mut by_number: HashMap<(u16, u16), (Mid, Range<usize>)> = HashMap::default();
+        let next_free = |id: T| {
+            let used = used.get(&id.component()).map_or(&[][..], |v| v);
+            let mut free = id.prefix();
+            let _ = id::write_number(&mut free, next_multiple(used, 3, 0));
+            free
+        };
+        let mut by_number: HashMap<(u16, u16), (T, Range<usize>)> = HashMap::default();
         let mut out = Vec::with_capacity(all.len());
-        for (key, kspan, mv) in all.in_order() {
-            let mid = match key.parse::<Mid>() {
-                Ok(m) => m,
+        for (key, kspan, ev) in all.in_order() {
+            let id = match key.parse::<T>() {
+                Ok(id) => id,
                 Err(err) => {
-                    self.id_error(Code::Orb301, kspan.clone(), key, &err);
+                    self.id_error(rules.malformed, kspan.clone(), key, &err);
                     continue;
                 }
             };
-            self.declared.insert(Endpoint::Mid(mid));
-            let Some(e) = self.table(mv, format_args!("`[microservice.{key}]`")) else {
+            self.declared.insert(id.endpoint());
+            let Some(e) = self.table(ev, format_args!("`[{}.{key}]`", rules.table)) else {
                 continue;
             };
-            self.known_keys(&e, keys::MICROSERVICE, "a microservice");
-            let name = self.req_str(
-                &e,
-                "name",
-                format_args!("microservice `{key}`"),
-                "\"Portal Search Logic\"",
-            );
-            let roles = self.strings(&e, "roles");
-            let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            self.known_keys(&e, rules.keys, rules.what);
+            let body = body(self, key, &e);
             let inserted = self.opt_bool(&e, "inserted");
             let mut sound = true;
-            if !declared.contains(&mid.component_id()) {
+            let component = ComponentId(id.component());
+            if !declared.contains(&component) {
                 sound = false;
-                let c = mid.component_id().to_string();
+                let c = component.to_string();
                 let near = suggest::nearest(&c, comp_names.iter().map(String::as_str), 3);
                 self.push(
                     Diagnostic::new(
-                        Code::Orb302,
+                        rules.undeclared_component,
                         kspan.start..kspan.start + c.len(),
-                        format!("`{mid}` belongs to component `{c}`, which is not declared"),
+                        format!("`{id}` belongs to component `{c}`, which is not declared"),
                     )
                     .with_help(suggest::declare_or(&format!("[component.{c}]"), &near)),
                 );
             }
-            if mid.number % 3 != 0 && !inserted {
-                let next = next_multiple(used.get(&mid.component).map_or(&[][..], |v| v), 3, 0);
-                let mut free = format!("c{}{}", mid.component, mid.kind.code());
-                let _ = id::write_number(&mut free, next);
+            if id.number() % 3 != 0 && !inserted {
                 self.push(
                     Diagnostic::new(
-                        Code::Orb303,
+                        rules.reserved_slot,
                         kspan.clone(),
                         format!(
-                            "MID identifier {:02} is not a multiple of 3, and `{mid}` is not `inserted`",
-                            mid.number
+                            "{} identifier {:02} is not a multiple of 3, and `{id}` is not `inserted`",
+                            rules.noun,
+                            id.number()
                         ),
                     )
                     .with_label("reserved slot")
                     .with_help(format!(
-                        "identifiers step by 3; the next free in c{} is `{free}`; to use the reserved slot deliberately, add `inserted = true`",
-                        mid.component
+                        "identifiers step by 3; the next free in c{} is `{}`; to use the reserved slot deliberately, add `inserted = true`",
+                        id.component(),
+                        next_free(id)
                     )),
                 );
             }
-            if let Some((other, first)) = by_number.get(&(mid.component, mid.number)) {
-                self.push(
-                    Diagnostic::new(
-                        Code::Orb304,
-                        kspan.clone(),
-                        format!(
-                            "identifier {:02} of component c{} is already used by `{other}`",
-                            mid.number, mid.component
-                        ),
-                    )
-                    .with_related(first.clone(), format!("`{other}` declared here"))
-                    .with_help({
-                        let next = next_multiple(used.get(&mid.component).map_or(&[][..], |v| v), 3, 0);
-                        let mut free = format!("c{}{}", mid.component, mid.kind.code());
-                        let _ = id::write_number(&mut free, next);
-                        format!("frontend and backend microservices of one component share one sequence; the next free is `{free}`")
-                    }),
-                );
-                sound = false;
-            } else {
-                by_number.insert((mid.component, mid.number), (mid, kspan.clone()));
+            if let Some(code) = rules.taken {
+                if let Some((other, first)) = by_number.get(&(id.component(), id.number())) {
+                    self.push(
+                        Diagnostic::new(
+                            code,
+                            kspan.clone(),
+                            format!(
+                                "identifier {:02} of component c{} is already used by `{other}`",
+                                id.number(),
+                                id.component()
+                            ),
+                        )
+                        .with_related(first.clone(), format!("`{other}` declared here"))
+                        .with_help(format!("frontend and backend microservices of one component share one sequence; the next free is `{}`", next_free(id))),
+                    );
+                    sound = false;
+                } else {
+                    by_number.insert((id.component(), id.number()), (id, kspan.clone()));
+                }
             }
-            if let Some(rspan) = retired.get(&Endpoint::Mid(mid)) {
+            if let Some(rspan) = retired.get(&id.endpoint()) {
                 self.push(
-                    Diagnostic::new(Code::Orb305, kspan.clone(), format!("`{mid}` is retired and must not be declared again"))
+                    Diagnostic::new(rules.retired, kspan.clone(), format!("`{id}` is retired and must not be declared again"))
                         .with_related(rspan.clone(), "retired here")
-                        .with_help("persistent names derive from retired ids; allocate a new one (`orbit next mid`)"),
+                        .with_help(format!("persistent names derive from retired ids; allocate a new one (`orbit next {}`)", rules.next)),
                 );
             }
-            if sound {
-                out.push(Microservice {
-                    id: mid,
+            out.push(Declared {
+                id,
+                span: kspan,
+                body,
+                inserted,
+                sound,
+            });
+        }
+        out
+    }
+
+    /// The `[microservice]` table: the endpoint rules, and the model's microservices.
+    pub(super) fn microservices(
+        &mut self,
+        v: Value<'_, '_>,
+        retired: &HashMap<Endpoint, Range<usize>>,
+    ) {
+        let entries = self.endpoints::<Mid, _>(v, retired, |cx, key, e| {
+            let name = cx.req_str(
+                e,
+                "name",
+                format_args!("microservice `{key}`"),
+                "\"Portal Search Logic\"",
+            );
+            let roles = cx.strings(e, "roles");
+            let doc = cx.opt_str(e, "doc").map(|s| s.0);
+            (name, roles, doc)
+        });
+        let mut out: Vec<Microservice> = entries
+            .into_iter()
+            .filter(|d| d.sound)
+            .map(|d| {
+                let (name, roles, doc) = d.body;
+                Microservice {
+                    id: d.id,
                     name: name.map(|s| s.0).unwrap_or_default(),
                     roles,
                     doc,
-                    inserted,
-                    span: kspan.clone(),
-                });
-            }
-        }
+                    inserted: d.inserted,
+                    span: d.span,
+                }
+            })
+            .collect();
         out.sort_by_key(|m| (m.id.component, m.id.number, m.id.kind));
         self.manifest.microservices = out;
     }

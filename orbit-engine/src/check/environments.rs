@@ -3,6 +3,10 @@
 
 use super::*;
 
+/// Environment codes the generated `ids` module already uses for its own submodules
+/// (`ids::orbit`, `ids::events`): an environment's module of names could not be called so.
+pub const RESERVED_ENVIRONMENTS: &[&str] = &["orbit", "events"];
+
 impl Cx<'_> {
     pub(super) fn orbit(&mut self, v: Value<'_, '_>) -> HashMap<Endpoint, Range<usize>> {
         let mut retired = HashMap::default();
@@ -41,43 +45,7 @@ impl Cx<'_> {
                 )
             });
         let doc = self.opt_str(&e, "doc").map(|s| s.0);
-        let mut list = Vec::new();
-        let mut spans = Vec::new();
-        for (text, span) in self.str_array(&e, "retired").unwrap_or_default() {
-            match text.parse::<Endpoint>() {
-                Ok(ep) if ep.to_string() == text => {
-                    retired.insert(ep, span.clone());
-                    list.push(ep);
-                    spans.push(span);
-                }
-                Ok(_) | Err(_) => {
-                    let fix = text
-                        .parse::<Endpoint>()
-                        .err()
-                        .and_then(|e| e.suggestion().map(str::to_string));
-                    let why = match id::guess_kind(&text) {
-                        id::IdKind::Mid | id::IdKind::Rid => match text.parse::<Endpoint>() {
-                            Err(err) => err.to_string(),
-                            Ok(_) => String::new(),
-                        },
-                        k => format!("`{text}` looks like a {k}; only MIDs and RIDs are retired"),
-                    };
-                    self.push(
-                        Diagnostic::new(
-                            Code::Orb701,
-                            span,
-                            format!("malformed entry `{text}` in `retired`: {why}"),
-                        )
-                        .with_help(match fix {
-                            Some(f) => format!("write `\"{f}\"`"),
-                            None => {
-                                "list MIDs such as `c8bms12` or RIDs such as `c20bre18`".to_string()
-                            }
-                        }),
-                    );
-                }
-            }
-        }
+        let (list, spans) = self.retired(&e, &mut retired);
         self.manifest.orbit = Orbit {
             name: name.map(|s| s.0).unwrap_or_default(),
             cloud: cloud.map(|s| s.0).unwrap_or_default(),
@@ -163,6 +131,20 @@ impl Cx<'_> {
             self.known_keys(&e, keys::ENVIRONMENT, "an environment");
             let name = self.opt_str(&e, "name").map(|s| s.0);
             let doc = self.opt_str(&e, "doc").map(|s| s.0);
+            if RESERVED_ENVIRONMENTS.contains(&code) {
+                // Left out of the model: the generator could not give it a module.
+                self.push(
+                    Diagnostic::new(
+                        Code::Orb010,
+                        kspan.clone(),
+                        format!(
+                            "environment code `{code}` would generate the module `ids::{code}`, which the generated module already has"
+                        ),
+                    )
+                    .with_help("use another environment code"),
+                );
+                continue;
+            }
             self.manifest.environments.push(Environment {
                 code: code.to_string(),
                 name,
@@ -171,5 +153,40 @@ impl Cx<'_> {
             });
         }
         self.manifest.environments.sort_by_key(|e| e.span.start);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::PRELUDE;
+
+    /// Regression: `orbit check` said ok on `[environment.orbit]`, which the build refused.
+    #[test]
+    fn reserved_environment_codes_are_refused_by_the_checker() {
+        for code in super::RESERVED_ENVIRONMENTS {
+            let text = format!("{PRELUDE}\n[environment.{code}]\nname = \"x\"\n");
+            let checked = crate::check(&text);
+            let codes: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect();
+            assert_eq!(codes, ["ORB010"], "{code}");
+            let d = &checked.diagnostics[0];
+            assert_eq!((d.line, d.column), (19, 14), "{code}");
+            assert!(
+                d.message.contains(&format!("`ids::{code}`")),
+                "{}",
+                d.message
+            );
+            // Left out of the model, as the generator needs.
+            assert!(checked
+                .manifest
+                .environments
+                .iter()
+                .all(|e| e.code != *code));
+        }
+        let fine = format!("{PRELUDE}\n[environment.orbits]\nname = \"x\"\n");
+        assert!(crate::check(&fine).is_ok());
     }
 }

@@ -171,18 +171,5 @@ impl Cx<'_> {
             self.manifest.flows[fi].components = kept;
         }
         self.manifest.flows.sort_by_key(|f| f.id);
-        let mut unlisted = Vec::new();
-        for c in &self.manifest.components {
-            if !self.listed.contains(&c.id) {
-                unlisted.push(
-                    Diagnostic::new(Code::Orb204, c.span.clone(), format!("component `{}` is listed in no flow", c.id))
-                        .with_help(format!(
-                            "add \"{}\" to a flow's `components`; every component belongs to at least one flow",
-                            c.id
-                        )),
-                );
-            }
-        }
-        self.diags.extend(unlisted);
     }
 }

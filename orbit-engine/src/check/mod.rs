@@ -319,6 +319,7 @@ impl Cx<'_> {
             .regions
             .retain(|r| !malformed.contains(&r.span.start));
         self.flow_components(flow_lists);
+        self.unlisted_components();
         if let Some((_, v)) = section("microservice") {
             self.microservices(v, &retired);
         }
@@ -334,9 +335,7 @@ impl Cx<'_> {
         if let Some((_, v)) = section("waiver") {
             self.waivers(v);
         }
-        self.constant_clashes();
-        let clashes = self.manifest.variant_clashes();
-        self.diags.extend(clashes);
+        self.generated_name_clashes();
     }
 }
 

@@ -10,27 +10,13 @@ impl Cx<'_> {
         v: Value<'_, '_>,
         retired: &HashMap<Endpoint, Range<usize>>,
     ) {
-        let Some(all) = self.table(v, "`[resource]`") else {
-            return;
-        };
-        let declared = self.declared_components();
-        let comp_names: Vec<String> = self
-            .manifest
-            .components
-            .iter()
-            .map(|c| c.id.to_string())
-            .collect();
-        let mut used: HashMap<u16, Vec<u16>> = HashMap::default();
-        for (k, _, _) in all.iter() {
-            if let Ok(r) = k.parse::<Rid>() {
-                used.entry(r.component).or_default().push(r.number);
-            }
-        }
-        for r in retired.keys() {
-            if let Endpoint::Rid(r) = r {
-                used.entry(r.component).or_default().push(r.number);
-            }
-        }
+        let entries = self.endpoints::<Rid, _>(v, retired, |cx, key, e| {
+            let kind = cx.req_str(e, "kind", format_args!("resource `{key}`"), "\"dynamodb\"");
+            let name = cx.req_str(e, "name", format_args!("resource `{key}`"), "\"user-data\"");
+            let doc = cx.opt_str(e, "doc").map(|s| s.0);
+            let flow = cx.opt_str(e, "flow");
+            (kind, name, doc, flow)
+        });
         let flows_listing: HashMap<ComponentId, Vec<FlowId>> = {
             let mut m: HashMap<ComponentId, Vec<FlowId>> = HashMap::default();
             for f in &self.manifest.flows {
@@ -49,74 +35,14 @@ impl Cx<'_> {
             .collect();
         let mut names: HashMap<(ResourceKind, String, String), (Rid, Range<usize>)> =
             HashMap::default();
-        let mut out = Vec::with_capacity(all.len());
+        let mut out = Vec::with_capacity(entries.len());
         // Each physical name, written in turn to check the cloud's limits.
         let mut full = String::new();
-        for (key, kspan, rv) in all.in_order() {
-            let rid = match key.parse::<Rid>() {
-                Ok(r) => r,
-                Err(err) => {
-                    self.id_error(Code::Orb401, kspan.clone(), key, &err);
-                    continue;
-                }
-            };
-            self.declared.insert(Endpoint::Rid(rid));
-            let Some(e) = self.table(rv, format_args!("`[resource.{key}]`")) else {
-                continue;
-            };
-            self.known_keys(&e, keys::RESOURCE, "a resource");
-            let kind = self.req_str(&e, "kind", format_args!("resource `{key}`"), "\"dynamodb\"");
-            let name = self.req_str(
-                &e,
-                "name",
-                format_args!("resource `{key}`"),
-                "\"user-data\"",
-            );
-            let doc = self.opt_str(&e, "doc").map(|s| s.0);
-            let flow_decl = self.opt_str(&e, "flow");
-            let inserted = self.opt_bool(&e, "inserted");
-            let mut sound = true;
+        for entry in entries {
+            let (kind, name, doc, flow_decl) = entry.body;
+            let (rid, kspan, inserted, mut sound) =
+                (entry.id, entry.span, entry.inserted, entry.sound);
             let cid = rid.component_id();
-            if !declared.contains(&cid) {
-                sound = false;
-                let c = cid.to_string();
-                let near = suggest::nearest(&c, comp_names.iter().map(String::as_str), 3);
-                self.push(
-                    Diagnostic::new(
-                        Code::Orb402,
-                        kspan.start..kspan.start + c.len(),
-                        format!("`{rid}` belongs to component `{c}`, which is not declared"),
-                    )
-                    .with_help(suggest::declare_or(&format!("[component.{c}]"), &near)),
-                );
-            }
-            if rid.number % 3 != 0 && !inserted {
-                let next = next_multiple(used.get(&rid.component).map_or(&[][..], |v| v), 3, 0);
-                let mut free = format!("c{}bre", rid.component);
-                let _ = id::write_number(&mut free, next);
-                self.push(
-                    Diagnostic::new(
-                        Code::Orb403,
-                        kspan.clone(),
-                        format!(
-                            "RID identifier {:02} is not a multiple of 3, and `{rid}` is not `inserted`",
-                            rid.number
-                        ),
-                    )
-                    .with_label("reserved slot")
-                    .with_help(format!(
-                        "identifiers step by 3; the next free in c{} is `{free}`; to use the reserved slot deliberately, add `inserted = true`",
-                        rid.component
-                    )),
-                );
-            }
-            if let Some(rspan) = retired.get(&Endpoint::Rid(rid)) {
-                self.push(
-                    Diagnostic::new(Code::Orb409, kspan.clone(), format!("`{rid}` is retired and must not be declared again"))
-                        .with_related(rspan.clone(), "retired here")
-                        .with_help("persistent names derive from retired ids; allocate a new one (`orbit next rid`)"),
-                );
-            }
             let kind = match kind {
                 Some((k, span)) => match k.parse::<ResourceKind>() {
                     Ok(k) => Some(k),

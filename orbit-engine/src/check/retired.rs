@@ -4,6 +4,53 @@
 use super::*;
 
 impl Cx<'_> {
+    /// ORB701: the `retired` list of `[orbit]`, canonical MIDs and RIDs only. Returns the list
+    /// and each entry's span, and records each id's span in `retired`.
+    pub(super) fn retired(
+        &mut self,
+        e: &Entries<'_, '_>,
+        retired: &mut HashMap<Endpoint, Range<usize>>,
+    ) -> (Vec<Endpoint>, Vec<Range<usize>>) {
+        let mut list = Vec::new();
+        let mut spans = Vec::new();
+        for (text, span) in self.str_array(e, "retired").unwrap_or_default() {
+            match text.parse::<Endpoint>() {
+                Ok(ep) if ep.to_string() == text => {
+                    retired.insert(ep, span.clone());
+                    list.push(ep);
+                    spans.push(span);
+                }
+                Ok(_) | Err(_) => {
+                    let fix = text
+                        .parse::<Endpoint>()
+                        .err()
+                        .and_then(|e| e.suggestion().map(str::to_string));
+                    let why = match id::guess_kind(&text) {
+                        id::IdKind::Mid | id::IdKind::Rid => match text.parse::<Endpoint>() {
+                            Err(err) => err.to_string(),
+                            Ok(_) => String::new(),
+                        },
+                        k => format!("`{text}` looks like a {k}; only MIDs and RIDs are retired"),
+                    };
+                    self.push(
+                        Diagnostic::new(
+                            Code::Orb701,
+                            span,
+                            format!("malformed entry `{text}` in `retired`: {why}"),
+                        )
+                        .with_help(match fix {
+                            Some(f) => format!("write `\"{f}\"`"),
+                            None => {
+                                "list MIDs such as `c8bms12` or RIDs such as `c20bre18`".to_string()
+                            }
+                        }),
+                    );
+                }
+            }
+        }
+        (list, spans)
+    }
+
     /// `[[waiver]]` entries (ORB702): each names an ORB8xx code, an id and a reason.
     pub(super) fn waivers(&mut self, v: Value<'_, '_>) {
         let Ref::Array(items) = v.get() else {

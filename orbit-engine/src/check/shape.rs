@@ -285,6 +285,27 @@ impl Cx<'_> {
         Some(out)
     }
 
+    /// ORB005 for the entries whose generated names would clash: legs' and events' constants
+    /// with each other's and with ids' ([`Cx::constant_clashes`]), environments', regions',
+    /// legs' and events' enum variants ([`Manifest::variant_clashes`]). The later entry of a
+    /// clash is left out of the model, so the generator, which only reads checked models, never
+    /// meets one.
+    pub(super) fn generated_name_clashes(&mut self) {
+        let before = self.diags.len();
+        self.constant_clashes();
+        let clashes = self.manifest.variant_clashes();
+        self.diags.extend(clashes);
+        if self.diags.len() == before {
+            return;
+        }
+        let drop: HashSet<usize> = self.diags[before..].iter().map(|d| d.span.start).collect();
+        let m = &mut self.manifest;
+        m.regions.retain(|r| !drop.contains(&r.span.start));
+        m.legs.retain(|l| !drop.contains(&l.span.start));
+        m.events.retain(|e| !drop.contains(&e.span.start));
+        m.environments.retain(|e| !drop.contains(&e.span.start));
+    }
+
     /// Legs and events become constants of one namespace: two that would share a name clash.
     pub(super) fn constant_clashes(&mut self) {
         let mut seen: HashMap<String, (String, Range<usize>)> = HashMap::default();
@@ -456,4 +477,34 @@ pub(crate) fn variant_text(text: &str) -> String {
         out.extend(chars);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::PRELUDE;
+
+    /// The checker, not the generator, leaves out the later entry of a clash of generated
+    /// names: a leg named like a component, an event named like that leg.
+    #[test]
+    fn clashing_entries_are_left_out_of_the_model() {
+        let text = format!(
+            "{PRELUDE}\n[microservice.c8fms03]\nname = \"Upload\"\n\
+             [leg.c8]\nflow = \"flow-4\"\nparts = [{{ pid = \"c8fms03-c8fms03-e05\" }}]\n\
+             [leg.sync]\nflow = \"flow-4\"\nparts = [{{ pid = \"c8fms03-c8fms03-e10\" }}]\n"
+        );
+        let checked = crate::check(&text);
+        let codes: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["ORB005"], "{:?}", checked.diagnostics);
+        let legs: Vec<_> = checked
+            .manifest
+            .legs
+            .iter()
+            .map(|l| l.name.as_str())
+            .collect();
+        assert_eq!(legs, ["sync"]);
+    }
 }
