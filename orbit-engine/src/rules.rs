@@ -118,7 +118,42 @@ name = "Portal node"
 
 /// The documentation of every code the engine reports (`orbit check`, the build, `orbit diff`),
 /// in numeric order.
-pub const ALL: &[&Rule] = &[];
+pub const ALL: &[&Rule] = &[
+    &crate::check::shape::ORB001,
+    &crate::check::shape::ORB002,
+    &crate::check::shape::ORB003,
+    &crate::check::file::ORB004,
+    &crate::check::shape::ORB005,
+    &crate::check::environments::ORB010,
+    &crate::check::environments::ORB011,
+    &crate::check::environments::ORB012,
+    &crate::check::regions::ORB020,
+    &crate::check::regions::ORB021,
+    &crate::check::regions::ORB022,
+    &crate::check::flows::ORB101,
+    &crate::check::flows::ORB102,
+    &crate::check::flows::ORB103,
+    &crate::check::flows::ORB104,
+    &crate::check::flows::ORB105,
+    &crate::check::components::ORB201,
+    &crate::check::components::ORB202,
+    &crate::check::components::ORB203,
+    &crate::check::components::ORB204,
+    &crate::check::endpoints::ORB301,
+    &crate::check::endpoints::ORB302,
+    &crate::check::endpoints::ORB303,
+    &crate::check::endpoints::ORB304,
+    &crate::check::endpoints::ORB305,
+    &crate::check::endpoints::ORB401,
+    &crate::check::endpoints::ORB402,
+    &crate::check::endpoints::ORB403,
+    &crate::check::resources::ORB404,
+    &crate::check::resources::ORB405,
+    &crate::check::resources::ORB406,
+    &crate::check::resources::ORB407,
+    &crate::check::resources::ORB408,
+    &crate::check::endpoints::ORB409,
+];
 
 /// The documentation of `code`, when the engine reports it (the ORB9xx codes are documented by
 /// `orbit audit`).

@@ -4,6 +4,318 @@
 //! the words and the codes.
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB301: malformed MID (wrong type code, padding, case, characters).
+pub(crate) const ORB301: Rule = Rule {
+    code: Code::Orb301,
+    checks: "Reports a malformed MID, as the key of `[microservice.*]` or as an event's \
+             `mid`. A MID is `c`, the component number (1 to 9999, no leading zero), the type \
+             code `fms` (frontend) or `bms` (backend), and the identifier: two digits below \
+             100 (`03`, never `3` or `003`), three from 100 to 999, never `00`. Capitals, \
+             another type code (a RID's `bre` included) and any other character are reported \
+             too, with the canonical spelling when it is clear.",
+    origin: Origin::Conventions(
+        "A Microservice ID follows a specific structure: `c[Component Number][Microservice \
+         Type][Functional Identifier]`. For example, `c8fms03` is a typical Microservice ID. … \
+         The final part of the Microservice ID is a two-digit or three-digit number serving as \
+         a functional identifier.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms3]
+name = "Portal Upload Board"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Portal Upload Board"
+"#,
+    ),
+};
+
+/// ORB302: MID's component not declared.
+pub(crate) const ORB302: Rule = Rule {
+    code: Code::Orb302,
+    checks: "Reports a microservice whose MID names a component that no `[component.*]` \
+             declares (`c12bms03` without `[component.c12]`); the help names the nearest \
+             declared components. Declare the component (and list it in a flow), or correct \
+             the MID's component number.",
+    origin: Origin::Conventions(
+        "The `c` prefix indicates that this is a Microservice ID. It is followed by the \
+         Component Number. For instance, in `c8fms03`, `c8` signifies that this microservice \
+         belongs to Component C8.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c12bms03]
+name = "Portal Upload Logic"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8bms03]
+name = "Portal Upload Logic"
+"#,
+    ),
+};
+
+/// ORB303: MID identifier not a multiple of 3 and not `inserted`.
+pub(crate) const ORB303: Rule = Rule {
+    code: Code::Orb303,
+    checks: "Reports a microservice whose identifier is not a multiple of 3 (`c8fms04`) \
+             unless it says `inserted = true`: identifiers step by 3 (`03`, `06`, `09` …) and \
+             the numbers between are reserved, which catches typos such as `c8fms04` for \
+             `c8fms03`. The help names the next free identifier of the component; use it, or \
+             add `inserted = true` to take the reserved slot on purpose.",
+    origin: Origin::Conventions(
+        "For example, `c8fms03` and `c8fms09` are both Frontend Microservices within \
+         Component C8, but the functional identifiers `03` and `09` distinguish them. The \
+         numbers are assigned sequentially as microservices are added to a component.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms04]
+name = "Portal Upload Board"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Portal Upload Board"
+"#,
+    ),
+};
+
+/// ORB304: MID identifier already used by another microservice of that component.
+pub(crate) const ORB304: Rule = Rule {
+    code: Code::Orb304,
+    checks: "Reports a microservice whose identifier another microservice of the same \
+             component already has, at the later declaration: the frontend and backend \
+             microservices of one component share one sequence (`c8fms03`, `c8bms06`, \
+             `c8fms09` …), so `c8bms03` beside `c8fms03` is reported. Give it the next free \
+             identifier, which the help names.",
+    origin: Origin::Conventions(
+        "The following microservices are currently hosted on the `k8or Portal node`: … \
+         `c8fms03` - Portal Upload Board Frontend Microservice … `c8bms06` - Portal Upload \
+         Logic Backend Microservice … `c8fms09` - Portal Search Board Frontend Microservice",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Portal Upload Board"
+
+[microservice.c8bms03]
+name = "Portal Upload Logic"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Portal Upload Board"
+
+[microservice.c8bms06]
+name = "Portal Upload Logic"
+"#,
+    ),
+};
+
+/// ORB305: MID is retired.
+pub(crate) const ORB305: Rule = Rule {
+    code: Code::Orb305,
+    checks: "Reports a microservice whose MID is listed in `[orbit]` `retired`. A retired \
+             MID is never declared again, not even for a new microservice: keep it in \
+             `retired` and give the microservice a new MID (`orbit next mid` names the next \
+             free one).",
+    origin: Origin::Reason(
+        "Persistent names, log entries and tracking data derive from ids: a retired MID \
+         declared again would point new code at the data of the microservice it once named.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8fms03"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+
+[microservice.c8fms03]
+name = "Portal Upload Board"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8fms03"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+
+[microservice.c8fms06]
+name = "Portal Upload Board"
+"#,
+    ),
+};
+
+/// ORB401: malformed RID.
+pub(crate) const ORB401: Rule = Rule {
+    code: Code::Orb401,
+    checks: "Reports a malformed RID, as the key of `[resource.*]` or as an event's `rid`. \
+             A RID is `c`, the component number (1 to 9999, no leading zero), the type code \
+             `bre` and the identifier: two digits below 100 (`03`, never `3` or `003`), three \
+             from 100 to 999, never `00`. Capitals, another type code (a MID's `fms` or `bms` \
+             included) and any other character are reported too, with the canonical spelling \
+             when it is clear.",
+    origin: Origin::Conventions(
+        "A Resource ID follows a specific structure: `c[Component Number][Resource \
+         Type][Resource Identifier]`. For example, `c20bre03` is a typical Resource ID. … \
+         Following the resource type is a two-digit or three-digit numerical identifier.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[resource.c8bre3]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+};
+
+/// ORB402: RID's component not declared.
+pub(crate) const ORB402: Rule = Rule {
+    code: Code::Orb402,
+    checks: "Reports a resource whose RID names a component that no `[component.*]` \
+             declares (`c20bre06` without `[component.c20]`); the help names the nearest \
+             declared components. Declare the component (and list it in a flow), or correct \
+             the RID's component number.",
+    origin: Origin::Conventions(
+        "The `c` prefix indicates that this is a Resource ID. It is followed by the Component \
+         Number. For instance, in `c20bre03`, `c20` signifies that this resource belongs to \
+         Component C20.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[resource.c20bre06]
+kind = "dynamodb"
+name = "user-input-manifest-data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[resource.c8bre06]
+kind = "dynamodb"
+name = "user-input-manifest-data"
+"#,
+    ),
+};
+
+/// ORB403: RID identifier not a multiple of 3 and not `inserted`.
+pub(crate) const ORB403: Rule = Rule {
+    code: Code::Orb403,
+    checks: "Reports a resource whose identifier is not a multiple of 3 (`c8bre04`) unless \
+             it says `inserted = true`: identifiers step by 3 (`03`, `06`, `09` …) and the \
+             numbers between are reserved, which catches typos such as `c8bre04` for \
+             `c8bre03`. The help names the next free identifier of the component; use it, or \
+             add `inserted = true` to take the reserved slot on purpose.",
+    origin: Origin::Conventions(
+        "For example, `c20bre03` and `c20bre06` are both Backend Resources belonging to \
+         Component C20, but the numerical identifiers `03` and `06` distinguish them. The \
+         numbers are assigned sequentially as resources are added to a component.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[resource.c8bre04]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+};
+
+/// ORB409: RID is retired.
+pub(crate) const ORB409: Rule = Rule {
+    code: Code::Orb409,
+    checks: "Reports a resource whose RID is listed in `[orbit]` `retired`. A retired RID is \
+             never declared again, not even for a new resource: keep it in `retired` and give \
+             the resource a new RID (`orbit next rid` names the next free one).",
+    origin: Origin::Reason(
+        "A resource's physical names derive from its RID: a retired RID declared again would \
+         point new code at the table, bucket or database the old resource left behind.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8bre03"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8bre03"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+
+[resource.c8bre06]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+};
 
 /// What tells the MID pass from the RID pass.
 pub(super) struct EndpointRules {

@@ -2,6 +2,148 @@
 //! environment (ORB011), the flow repositories' owner and branch (ORB012).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+/// ORB010: malformed environment or cloud code.
+pub(crate) const ORB010: Rule = Rule {
+    code: Code::Orb010,
+    checks: "Reports an environment code (the key of `[environment.*]`) or an `[orbit]` \
+             `cloud` code that is empty or holds anything but lowercase ASCII letters and \
+             digits (`K8T`, `k8-t`, `AWS`), or one of the reserved codes `orbit` and `events`, \
+             which name modules of the generated `ids`. The codes end every physical name and \
+             flow repository name (`-k8d-aws`). Write the code in lowercase letters and \
+             digits, as `k8d` and `aws`; the help gives the lowercase spelling when that is \
+             all that is wrong.",
+    origin: Origin::Conventions(
+        "`Environment`: The k8or environment, such as `-k8d` for development, `-k8t` for \
+         testing, `-k8s` for staging, `-k8p` for production. … `Cloud Provider`: The cloud \
+         provider where the table is created, `-aws` for AWS.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[environment.K8T]
+name = "testing"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[environment.k8t]
+name = "testing"
+"#,
+    ),
+};
+
+/// ORB011: no environment declared.
+pub(crate) const ORB011: Rule = Rule {
+    code: Code::Orb011,
+    checks: "Reports a manifest that declares no environment: no `[environment.*]` table at \
+             all, or an empty `[environment]`. Physical names and flow repository names are \
+             derived once per environment, so declare at least one, e.g. `[environment.k8d]` \
+             with `name = \"development\"`.",
+    origin: Origin::Reason(
+        "Every physical name and flow repository name ends in its environment \
+         (`user-data-403-tbl-k8d-aws`): a manifest without an environment derives none of \
+         them.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+};
+
+/// ORB012: malformed `repository_owner` (GitHub's rules: letters, digits, single hyphens, at
+/// most 39) or `repository_branch` (git's ref-name rules).
+pub(crate) const ORB012: Rule = Rule {
+    code: Code::Orb012,
+    checks: "Reports a `repository_owner` that GitHub refuses as a user or organisation \
+             name: empty, longer than 39 characters, holding anything but ASCII letters, \
+             digits and `-`, starting or ending with `-`, or with two hyphens in a row. It also \
+             reports a `repository_branch` that `git check-ref-format --branch` refuses: \
+             empty, `@` or `HEAD`, holding a space, a control character, `~`, `^`, `:`, `?`, \
+             `*`, `[`, `\\`, `..`, `@{` or `//`, starting with `-` or `/`, ending with `/` or \
+             `.`, or with a part between slashes that starts with `.` or ends with `.lock`. \
+             The help gives the corrected value when one is obvious.",
+    origin: Origin::Reason(
+        "The flow repositories' addresses are built from these values \
+         (`https://github.com/k8or-orbit-aws/flow-4-infrastructure-rep-k8d-aws/tree/k8or-dev`): \
+         an owner GitHub cannot have or a branch git cannot create makes every one of them \
+         wrong.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+repository_owner = "k8or_orbit_aws"
+repository_branch = "k8or dev"
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+repository_owner = "k8or-orbit-aws"
+repository_branch = "k8or-dev"
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+};
 
 /// Environment codes the generated `ids` module already uses for its own submodules
 /// (`ids::orbit`, `ids::events`): an environment's module of names could not be called so.

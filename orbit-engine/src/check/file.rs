@@ -1,6 +1,26 @@
 //! Reading the manifest file: a regular, readable, UTF-8 file of bounded size, or ORB004.
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB004: manifest file not found or unreadable.
+pub(crate) const ORB004: Rule = Rule {
+    code: Code::Orb004,
+    checks: "Reports a manifest file that cannot be read: the path does not exist (or a part \
+             of it before the file name is a file), reading it is not permitted, it is a \
+             directory, a FIFO, a socket or a device rather than a regular file, it is a loop \
+             of symbolic links, it is larger than 64 MiB, its text is not UTF-8, or the \
+             operating system reports another error. The message says which, and the help \
+             what to do: name the `orbit.toml` itself, get read access to it, or save it as \
+             UTF-8.",
+    origin: Origin::Reason(
+        "Nothing can be checked or generated without the manifest's text; what is not a \
+         manifest (a directory, a FIFO, `/dev/zero`, a huge file) is refused before it is \
+         read, so that a wrong path fails at once instead of blocking or filling the memory.",
+    ),
+    broken: Excerpt::manifest(""),
+    fixed: Excerpt::manifest(""),
+};
 
 /// The largest manifest [`check_file`] reads: 64 MiB. A manifest at the conventions' far end
 /// (10,000 MIDs, 10,000 RIDs, 50,000 PIDs) is 6.5 MB; anything ten times that is not a

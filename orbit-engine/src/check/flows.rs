@@ -2,6 +2,166 @@
 //! declared (ORB104) and listed once (ORB105).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB101: malformed flow id.
+pub(crate) const ORB101: Rule = Rule {
+    code: Code::Orb101,
+    checks: "Reports a malformed flow id wherever one is written: the key of `[flow.*]`, a \
+             resource's `flow` and a leg's `flow`. A flow id is `flow-` and a number from 1 to \
+             9999 without leading zeros, in lowercase: `flow-08`, `Flow-8` and `flow8` are \
+             reported, with the canonical spelling (`flow-8`) when it is clear.",
+    origin: Origin::Conventions(
+        "This means that the initial flow is designated as `flow-4`, the next flow is \
+         `flow-8`, then `flow-12`, `flow-16`, and so on.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[flow.flow-08]
+name = "Manifestor"
+components = ["c8"]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c8"]
+"#,
+    ),
+};
+
+/// ORB102: flow number not a multiple of 4 and not `inserted`.
+pub(crate) const ORB102: Rule = Rule {
+    code: Code::Orb102,
+    checks: "Reports a flow whose number is not a multiple of 4 (`flow-6`) unless it says \
+             `inserted = true`. The numbers between the multiples of 4 are reserved for flows \
+             added later between existing ones: `inserted = true` says the slot is taken on \
+             purpose, and without it the id is read as a typo. Use the next free multiple of 4, \
+             which the help names, or add `inserted = true`.",
+    origin: Origin::Conventions(
+        "Flow numbering begins with `flow-4` and increments by 4 for each subsequent flow. … \
+         Numbers between assigned flow numbers are reserved for future expansion and the \
+         addition of new flows.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[flow.flow-6]
+name = "Portal search"
+components = ["c8"]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[flow.flow-6]
+name = "Portal search"
+components = ["c8"]
+inserted = true
+"#,
+    ),
+};
+
+/// ORB103: more than 8 components in one flow.
+pub(crate) const ORB103: Rule = Rule {
+    code: Code::Orb103,
+    checks: "Reports a flow whose `components` lists more than eight components, at the \
+             ninth: the k-th component of a flow reserves blocks 12(k-1)+3 to 12(k-1)+12, and \
+             blocks end at 96. Only the first eight get blocks. Divide the process into several \
+             flows of at most eight components each.",
+    origin: Origin::Conventions(
+        "A single flow can accommodate a maximum of eight components. This limitation is \
+         imposed by the available block numbering range and helps to maintain manageable and \
+         well-defined flows.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12", "c16", "c20", "c24", "c28", "c32", "c36", "c40", "c44"]
+
+[component]
+c12 = { name = "C12" }
+c16 = { name = "C16" }
+c20 = { name = "C20" }
+c24 = { name = "C24" }
+c28 = { name = "C28" }
+c32 = { name = "C32" }
+c36 = { name = "C36" }
+c40 = { name = "C40" }
+c44 = { name = "C44" }
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12", "c16", "c20", "c24", "c28", "c32", "c36", "c40"]
+
+[flow.flow-12]
+name = "Manifestor, continued"
+components = ["c44"]
+
+[component]
+c12 = { name = "C12" }
+c16 = { name = "C16" }
+c20 = { name = "C20" }
+c24 = { name = "C24" }
+c28 = { name = "C28" }
+c32 = { name = "C32" }
+c36 = { name = "C36" }
+c40 = { name = "C40" }
+c44 = { name = "C44" }
+"#,
+    ),
+};
+
+/// ORB104: flow lists an undeclared component.
+pub(crate) const ORB104: Rule = Rule {
+    code: Code::Orb104,
+    checks: "Reports an entry of a flow's `components` that names a component no \
+             `[component.*]` declares; the help names the nearest declared components. Declare \
+             the component, or correct the id in the list.",
+    origin: Origin::Reason(
+        "A flow's `components` fixes the blocks of each component it lists and the flow of \
+         their resources: a component that is not declared has neither a name nor a region, \
+         and is most often a typo.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12"]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12"]
+
+[component.c12]
+name = "Manifestor"
+"#,
+    ),
+};
+
+/// ORB105: component listed twice in one flow.
+pub(crate) const ORB105: Rule = Rule {
+    code: Code::Orb105,
+    checks: "Reports a component listed more than once in one flow's `components`, at the \
+             repetition: a component's position in the list fixes its four blocks, so it has \
+             one position. The same component may be listed by other flows, where it gets \
+             blocks again by its position there. Remove the repetition.",
+    origin: Origin::Conventions(
+        "Each component within a flow reserves four consecutive block numbers. These reserved \
+         blocks are specifically allocated to that component and are not available for other \
+         components within the same flow.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c8", "c8"]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c8"]
+"#,
+    ),
+};
 
 impl Cx<'_> {
     /// Parses flows; returns each flow's component list (checked later against components).

@@ -5,21 +5,21 @@
 //! model returned alongside the diagnostics holds every entry that is sound enough to
 //! generate code from, so a manifest with errors still yields a usable partial model.
 
-mod components;
-mod endpoints;
-mod environments;
-mod events;
-mod file;
-mod flows;
-mod legs;
-mod regions;
-mod resources;
-mod retired;
-mod shape;
+pub(crate) mod components;
+pub(crate) mod endpoints;
+pub(crate) mod environments;
+pub(crate) mod events;
+pub(crate) mod file;
+pub(crate) mod flows;
+pub(crate) mod legs;
+pub(crate) mod regions;
+pub(crate) mod resources;
+pub(crate) mod retired;
+pub(crate) mod shape;
 
 pub use file::{check_file, find_manifest, read_file, special_file_kind, MAX_MANIFEST_BYTES};
 pub use shape::keys;
-#[cfg(test)]
+#[cfg(all(test, feature = "codegen"))]
 pub(crate) use shape::variant_text;
 
 use std::fmt;

@@ -2,6 +2,90 @@
 //! overlap (ORB021), a malformed region name or bound (ORB022).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB020: region range empty or reversed.
+pub(crate) const ORB020: Rule = Rule {
+    code: Code::Orb020,
+    checks: "Reports a region whose `components = [first, last]` is reversed, `last` below \
+             `first`, which leaves the inclusive range empty (a range of one number, such as \
+             `[8, 8]`, is valid; an array without two values is ORB003). Write the smaller \
+             bound first. While a region's range is broken, components are not checked \
+             against the regions (ORB203).",
+    origin: Origin::Conventions(
+        "K3s cluster master nodes and its components deployed in the Ohio region are \
+         assigned component numbers from 101 to 200.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[region.ohio-k3s-master]
+name = "Ohio K3s master nodes"
+components = [200, 101]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[region.ohio-k3s-master]
+name = "Ohio K3s master nodes"
+components = [101, 200]
+"#,
+    ),
+};
+
+/// ORB021: two regions' ranges overlap.
+pub(crate) const ORB021: Rule = Rule {
+    code: Code::Orb021,
+    checks: "Reports a region whose range shares at least one component number with another \
+             region's, at the range of the one declared later: a component number belongs to \
+             one region, which tells where its infrastructure runs. Give each region its own \
+             range, as the conventions do (1–100, 101–200, 201–300).",
+    origin: Origin::Conventions(
+        "Infrastructure resources launched in the N. Virginia region are assigned component \
+         numbers from 1 to 100. … K3s cluster master nodes and its components deployed in the \
+         Ohio region are assigned component numbers from 101 to 200. … K3s agent nodes and its \
+         components deployed in the Ohio region are assigned component numbers from 201 to \
+         300.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[region.ohio-k3s-master]
+name = "Ohio K3s master nodes"
+components = [100, 200]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[region.ohio-k3s-master]
+name = "Ohio K3s master nodes"
+components = [101, 200]
+"#,
+    ),
+};
+
+/// ORB022: malformed region name (lowercase kebab-case), or a range bound that is not an
+/// integer from 1 to 9999.
+pub(crate) const ORB022: Rule = Rule {
+    code: Code::Orb022,
+    checks: "Reports a region name (the key of `[region.*]`) that is not lowercase \
+             kebab-case, words of lowercase letters and digits joined by single hyphens and \
+             starting with a letter (`ohio-k3s-master`), and a bound of a region's \
+             `components` that is not an integer from 1 to 9999: zero or negative, above 9999, \
+             a fraction, a quoted number or a value of another type. The help gives the \
+             kebab-case name or a valid bound when there is one.",
+    origin: Origin::Reason(
+        "A region's name becomes a name in the generated `ids` (`n-virginia` is \
+         `Region::NVirginia`), and its bounds are component numbers, which run from 1 to \
+         9999.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[region.Ohio_K3s_Master]
+name = "Ohio K3s master nodes"
+components = [101, 200]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[region.ohio-k3s-master]
+name = "Ohio K3s master nodes"
+components = [101, 200]
+"#,
+    ),
+};
 
 impl Cx<'_> {
     pub(super) fn regions(&mut self, v: Value<'_, '_>) {

@@ -3,6 +3,185 @@
 //! physical name (ORB408).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB404: unknown resource kind.
+pub(crate) const ORB404: Rule = Rule {
+    code: Code::Orb404,
+    checks: "Reports a resource whose `kind` is not `dynamodb` (a DynamoDB table), `s3` (an \
+             S3 bucket) or `mysql` (a MySQL database), spelt exactly so; the help suggests the \
+             nearest kind. The kind fixes the physical name's suffix (`tbl`, `bkt`, `dtb`) and \
+             the separator of its words.",
+    origin: Origin::Conventions(
+        "DynamoDB table names follow the format: \
+         `[Application/Context]-[Descriptive Name]-[Suffix]-[Environment]-[Cloud Provider]`. \
+         … S3 bucket names follow the format: \
+         `[Application/Context]-[Descriptive Name]-[Suffix]-[Environment]-[Cloud Provider]`. \
+         … MySQL database names follow the format: \
+         `[Application/Context]_[Descriptive Name]_[Suffix]_[Environment]_[Cloud Provider]`.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "dynamo"
+name = "user-data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+};
+
+/// ORB405: malformed descriptive name for its kind.
+pub(crate) const ORB405: Rule = Rule {
+    code: Code::Orb405,
+    checks: "Reports a resource's `name` (its descriptive name) that is not lowercase words \
+             of letters and digits joined by single separators, `-` for DynamoDB tables and S3 \
+             buckets and `_` for MySQL databases: an empty name, a capital letter, the other \
+             kind's separator (`user_data` for a table, `image-mql` for a database), a \
+             separator at the start or the end or doubled, and any other character. The help \
+             gives the corrected name when there is one.",
+    origin: Origin::Conventions(
+        "`Descriptive Name`: A descriptive name for the table, using hyphens to separate \
+         words (e.g., `user-data`, `app-image-metadata`). … `Descriptive Name`: A descriptive \
+         name for the database, using underscores to separate words (e.g., `image_mql`).",
+    ),
+    broken: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user_data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+};
+
+/// ORB406: resource's flow ambiguous, or its `flow` does not list its component.
+pub(crate) const ORB406: Rule = Rule {
+    code: Code::Orb406,
+    checks: "Reports a resource whose flow is not known: its component is listed by several \
+             flows and the resource has no `flow`, or its `flow` names a flow that does not \
+             list its component (or is not declared). The flow's number starts the serial of \
+             the resource's physical names (`c20bre06` in `flow-16` gives `1606`). Add or \
+             correct `flow`, naming one of the flows that list the component, which the help \
+             names.",
+    origin: Origin::Reason(
+        "A physical name's serial is the resource's flow number followed by its identifier: \
+         when several flows list the component, or `flow` names one that does not, which \
+         serial the names carry is not known.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c8"]
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c8"]
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-data"
+flow = "flow-4"
+"#,
+    ),
+};
+
+/// ORB407: a derived physical name breaks the cloud's limits in some environment.
+pub(crate) const ORB407: Rule = Rule {
+    code: Code::Orb407,
+    checks: "Reports a resource whose physical name breaks the cloud's limits in one or more \
+             declared environments: an S3 bucket name has 3 to 63 characters of lowercase \
+             letters, digits and `-`, starts and ends with a letter or digit, and does not \
+             start with `xn--`, `sthree-` or `amzn-s3-demo-`; a DynamoDB table name has 3 to \
+             255 characters of letters, digits, `_`, `.` and `-`; a MySQL database name \
+             (Amazon RDS `DBName`) has at most 64 characters of letters, digits and `_`, and \
+             starts with a letter. Names are never truncated to fit: shorten the descriptive \
+             name, or change how it starts.",
+    origin: Origin::Reason(
+        "The cloud refuses a table, bucket or database whose name breaks its limits, and a \
+         name cut to fit would no longer be the one the conventions derive, so the manifest \
+         is checked against the limits in every environment before anything is created.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "s3"
+name = "portal-temporary-application-image-upload-staging"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[resource.c8bre03]
+kind = "s3"
+name = "portal-temporary-app-image"
+"#,
+    ),
+};
+
+/// ORB408: two resources derive the same physical name.
+pub(crate) const ORB408: Rule = Rule {
+    code: Code::Orb408,
+    checks: "Reports a resource whose physical name another resource already derives, at \
+             the later declaration: the same kind, the same descriptive name and the same \
+             serial, as two resources with one identifier in two components of one flow have \
+             (`c12bre03` and `c16bre03` in `flow-8` both have serial `803`). The two would be \
+             one table, bucket or database. Give one of them another descriptive name.",
+    origin: Origin::Reason(
+        "The physical name is the resource in the cloud: two resources that derive one name \
+         would read and write the same table, bucket or database.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12", "c16"]
+
+[component.c12]
+name = "Manifestor"
+
+[component.c16]
+name = "ImageHarbor"
+
+[resource.c12bre03]
+kind = "dynamodb"
+name = "user-data"
+
+[resource.c16bre03]
+kind = "dynamodb"
+name = "user-data"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12", "c16"]
+
+[component.c12]
+name = "Manifestor"
+
+[component.c16]
+name = "ImageHarbor"
+
+[resource.c12bre03]
+kind = "dynamodb"
+name = "user-data"
+
+[resource.c16bre03]
+kind = "dynamodb"
+name = "image-data"
+"#,
+    ),
+};
 
 impl Cx<'_> {
     pub(super) fn resources(

@@ -2,6 +2,123 @@
 //! types (ORB003), and every id, table or generated name declared once (ORB005).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+/// ORB001: not valid TOML.
+pub(crate) const ORB001: Rule = Rule {
+    code: Code::Orb001,
+    checks: "Reports every place where the manifest is not valid TOML: a string, array, inline \
+             table or header left open, a malformed key or value, a dotted key that \
+             extends a value that is not a table (or extends an inline table), a dotted key of \
+             more than 80 parts. A key or table declared twice is not ORB001 but ORB005. While \
+             the file does not parse, no other rule is checked: fix the TOML at the position \
+             shown first.",
+    origin: Origin::Reason(
+        "The manifest is TOML: until it parses, none of its entries can be read, so no \
+         convention can be checked and no `ids` can be generated.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+"#,
+    ),
+};
+
+/// ORB002: unknown key (with the nearest known key as a suggestion).
+pub(crate) const ORB002: Rule = Rule {
+    code: Code::Orb002,
+    checks: "Reports a key that its table does not have: at the top level anything but \
+             `orbit`, `environment`, `region`, `flow`, `component`, `microservice`, \
+             `resource`, `leg`, `event` and `waiver`, and in each of those tables (and in a \
+             leg's parts) any key but those the README's \"Manifest format\" lists for it. The \
+             help names the nearest known key, when one is close, and lists the table's keys. \
+             Correct the spelling, or remove the key.",
+    origin: Origin::Reason(
+        "A misspelt key would otherwise be ignored without a word: `rols` would leave a \
+         microservice without roles, `insertd = true` would leave a reserved slot unmarked.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+rols = ["upload"]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+roles = ["upload"]
+"#,
+    ),
+};
+
+/// ORB003: missing required key, or a value of the wrong type.
+pub(crate) const ORB003: Rule = Rule {
+    code: Code::Orb003,
+    checks: "Reports a required key that is missing: the `[orbit]` table and its `name` and \
+             `cloud`, at least one `[region.*]` and each region's `name` and `components`, a \
+             flow's `name` and `components`, a component's or microservice's `name`, a \
+             resource's `kind` and `name`, a leg's `flow` and `parts`, a part's `pid`, an \
+             event's `mid` and `rid`, a waiver's `code`, `id` and `reason`. It also reports a \
+             value of the wrong type (a number where a string belongs, an `inserted` that is \
+             not `true` or `false`, a list that is not an array of strings, an entry that is \
+             not a table, a region's `components` that is not a pair `[first, last]`, `parts` \
+             that is not an array) and a leg name that is not kebab-case (`transfer-image`). \
+             Add the key, or write the value as the README's \"Manifest format\" shows.",
+    origin: Origin::Reason(
+        "Names and code derive from these keys (a resource's `kind` and `name` give its \
+         physical names, a flow's `components` their blocks): without them, or with a value \
+         of another type, there is nothing to derive from.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+doc = "Handles user interface interactions for image uploads."
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Portal Upload Board"
+doc = "Handles user interface interactions for image uploads."
+"#,
+    ),
+};
+
+/// ORB005: the same id declared twice.
+pub(crate) const ORB005: Rule = Rule {
+    code: Code::Orb005,
+    checks: "Reports an id declared twice, at the second declaration: a table such as \
+             `[microservice.c8fms03]` or `[environment.k8d]` declared again, or a key given \
+             twice in one table. It also reports two entries that would generate one name in \
+             the generated `ids`: a leg or event whose constant is a declared id's or another \
+             leg's or event's (a leg and an event both named `transfer-image`), and two \
+             environments, regions, legs or events with the same enum variant (environments \
+             `8k` and `n8k`), or one whose variant would be `ALL`. Remove or renumber one \
+             declaration, or rename one of the clashing entries.",
+    origin: Origin::Conventions(
+        "A \"Microservice Identification\" string is a unique identifier assigned to each \
+         microservice (e.g., `c8fms03`). … A \"Resource Identification\" string is a unique \
+         identifier assigned to each resource (e.g., `c20bre03`).",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Portal Upload Board"
+
+[microservice.c8fms03]
+name = "Portal Upload Logic"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Portal Upload Board"
+
+[microservice.c8bms06]
+name = "Portal Upload Logic"
+"#,
+    ),
+};
 
 /// The keys each table may hold; everything else is ORB002.
 pub mod keys {
