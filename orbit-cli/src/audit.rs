@@ -16,6 +16,8 @@ use serde::Serialize;
 use crate::common::{self, Fail, Outcome};
 use crate::report::{self, ReportFormat as Format};
 
+#[allow(dead_code)]
+mod rules;
 #[cfg(feature = "audit")]
 mod sources;
 

@@ -44,6 +44,580 @@ use std::ops::Range;
 use crate::diag::{Code, LineIndex, Severity};
 use crate::id::{Endpoint, Pid};
 use crate::model::{Manifest, Span};
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB801: a MID or RID declared in BASE is not declared in HEAD and not in HEAD's `retired`.
+pub(crate) const ORB801: Rule = Rule {
+    code: Code::Orb801,
+    home: module_path!(),
+    checks: "`orbit diff` reports each MID and RID that BASE declares and HEAD neither declares \
+             nor lists in `retired` in `[orbit]` (an id still declared in HEAD in a table with \
+             errors of its own is not reported: those errors are). When an id new in HEAD has \
+             the same `name`, the help says it looks like a rename to it. Add the id to \
+             `retired`, so that it is never declared again, or keep its declaration.",
+    origin: Origin::Reason(
+        "Logs, tracking data, tables, buckets and databases keep the id's name after it is \
+         deleted; an id deleted without being retired can be declared again later and point \
+         new code at that old data.",
+    ),
+    broken: Excerpt::diff(
+        r#"[microservice.c8bms27]
+name = "Portal Delete Logic"
+"#,
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = []
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[microservice.c8bms27]
+name = "Portal Delete Logic"
+"#,
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8bms27"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+};
+
+/// ORB802: a resource declared in both derives another physical name in an environment declared
+/// in both.
+pub(crate) const ORB802: Rule = Rule {
+    code: Code::Orb802,
+    home: module_path!(),
+    checks: "`orbit diff` reports each resource that BASE and HEAD both declare whose physical \
+             name changes in an environment both declare: its `name` or `kind` changed, its flow \
+             changed (its `flow` key, or the flows listing its component), or `[orbit]`'s `cloud` \
+             changed. One finding per RID names every environment with its old and new name. \
+             Keep what the name derives from; for a resource that really is new, declare it under \
+             a new RID and retire the old one.",
+    origin: Origin::Reason(
+        "The table, bucket or database under the old name keeps existing: after the change, \
+         code looks for another one and the existing data is orphaned.",
+    ),
+    broken: Excerpt::diff(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-error-log"
+"#,
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-errors-log"
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-error-log"
+"#,
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-error-log"
+"#,
+    ),
+};
+
+/// ORB803: an environment declared in BASE is not declared in HEAD.
+pub(crate) const ORB803: Rule = Rule {
+    code: Code::Orb803,
+    home: module_path!(),
+    checks: "`orbit diff` reports each `[environment.…]` that BASE declares and HEAD does not \
+             (an environment still declared in HEAD in a table with errors of its own is not \
+             reported: those errors are). Keep the environment while anything of it exists.",
+    origin: Origin::Reason(
+        "Every table, bucket, database and repository of an environment derives its name from \
+         the environment's code; without it those names no longer derive, and what exists under \
+         them is no longer known to the manifest.",
+    ),
+    broken: Excerpt::diff(
+        r#"[environment.k8t]
+name = "testing"
+
+[environment.k8p]
+name = "production"
+"#,
+        r#"[environment.k8t]
+name = "testing"
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[environment.k8t]
+name = "testing"
+
+[environment.k8p]
+name = "production"
+"#,
+        r#"[environment.k8t]
+name = "testing"
+
+[environment.k8p]
+name = "production"
+"#,
+    ),
+};
+
+/// ORB804: a component's blocks changed: it moved within a flow's `components`, or left a flow
+/// that HEAD still declares.
+pub(crate) const ORB804: Rule = Rule {
+    code: Code::Orb804,
+    home: module_path!(),
+    checks: "`orbit diff` reports each component whose blocks change in a flow that BASE and HEAD \
+             both declare: its position in the flow's `components` changed (a component inserted \
+             or removed before it moves it too), or it is no longer listed there. One finding per \
+             component names each flow where its blocks changed, with the old and new blocks. \
+             Keep the order of `components`, and append new components at the end.",
+    origin: Origin::Conventions(
+        "Each component within a flow reserves four consecutive block numbers. These reserved \
+         blocks are specifically allocated to that component and are not available for other \
+         components within the same flow.",
+    ),
+    broken: Excerpt::diff(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12"]
+
+[component.c12]
+name = "Manifestor"
+"#,
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c16", "c12"]
+
+[component.c12]
+name = "Manifestor"
+
+[component.c16]
+name = "Image Harbor"
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12"]
+
+[component.c12]
+name = "Manifestor"
+"#,
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12", "c16"]
+
+[component.c12]
+name = "Manifestor"
+
+[component.c16]
+name = "Image Harbor"
+"#,
+    ),
+};
+
+/// ORB805: an id in BASE's `retired` is not in HEAD's `retired`.
+pub(crate) const ORB805: Rule = Rule {
+    code: Code::Orb805,
+    home: module_path!(),
+    checks: "`orbit diff` reports each MID or RID in BASE's `retired` that HEAD's `retired` no \
+             longer lists, whether or not HEAD declares it again (the message says which). Keep \
+             it in `retired`, and declare anything new under the next free id (`orbit next`).",
+    origin: Origin::Reason(
+        "Persistent names derive from a retired id; once it leaves `retired` it can be declared \
+         again, and new code would point at the data its old use left.",
+    ),
+    broken: Excerpt::diff(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8bms27"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = []
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8bms27"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8bms27"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+};
+
+/// ORB806: a flow declared in BASE is not declared in HEAD.
+pub(crate) const ORB806: Rule = Rule {
+    code: Code::Orb806,
+    home: module_path!(),
+    checks: "`orbit diff` reports each `[flow.…]` that BASE declares and HEAD does not, a \
+             renumbered flow included (whose resources' serials change too: ORB802). A flow \
+             still declared in HEAD in a table with errors of its own is not reported: those \
+             errors are. Keep the flow while its repositories exist.",
+    origin: Origin::Reason(
+        "The six repositories of a flow in each environment (`flow-8-infrastructure-rep-k8d-aws` \
+         …) derive their names from it; without the flow they no longer derive.",
+    ),
+    broken: Excerpt::diff(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12"]
+
+[component.c12]
+name = "Manifestor"
+"#,
+        r#"[flow.flow-12]
+name = "Manifestor"
+components = ["c12"]
+
+[component.c12]
+name = "Manifestor"
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12"]
+
+[component.c12]
+name = "Manifestor"
+"#,
+        r#"[flow.flow-8]
+name = "Manifestor"
+components = ["c12"]
+
+[component.c12]
+name = "Manifestor"
+"#,
+    ),
+};
+
+/// ORB807: an event declared in BASE is not declared in HEAD, or one of its fields is gone.
+pub(crate) const ORB807: Rule = Rule {
+    code: Code::Orb807,
+    home: module_path!(),
+    checks: "`orbit diff` reports each `[event.…]` that BASE declares and HEAD does not (renamed \
+             events included), and each event in both that lost fields: a field renamed counts \
+             as gone, and the help names the new fields that look like the rename. Keep the \
+             event and its fields; add new fields after them.",
+    origin: Origin::Reason(
+        "Consumers of an event's log entries look them up by the event's name and read their \
+         fields by name; an event or a field that disappears breaks every one of them.",
+    ),
+    broken: Excerpt::diff(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+fields = ["user", "image"]
+"#,
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+fields = ["user", "image_name"]
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+fields = ["user", "image"]
+"#,
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+fields = ["user", "image", "image_name"]
+"#,
+    ),
+};
+
+/// ORB808: an event's producer `mid` or sink `rid` changed.
+pub(crate) const ORB808: Rule = Rule {
+    code: Code::Orb808,
+    home: module_path!(),
+    checks: "`orbit diff` warns, once per event, when an event that BASE and HEAD both declare \
+             has another producer `mid` or another sink `rid` in HEAD. The change is allowed (it \
+             is a warning), but the entries' consumers must read them from the new sink, or \
+             expect the new producer; a `[[waiver]]` records that they do.",
+    origin: Origin::Reason(
+        "An event's entries are found in its sink resource and attributed to its producer \
+         microservice; after a change, consumers reading the old ones see no new entries.",
+    ),
+    broken: Excerpt::diff(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[microservice.c8bms21]
+name = "Portal Scan Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+"#,
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[microservice.c8bms21]
+name = "Portal Scan Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms21"
+rid = "c8bre03"
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[microservice.c8bms21]
+name = "Portal Scan Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+"#,
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[microservice.c8bms21]
+name = "Portal Scan Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+"#,
+    ),
+};
+
+/// ORB809: a PID of BASE is not a part of any leg in HEAD.
+pub(crate) const ORB809: Rule = Rule {
+    code: Code::Orb809,
+    home: module_path!(),
+    checks: "`orbit diff` warns about each PID that is a part of a leg in BASE and of no leg in \
+             HEAD: a step removed, or renumbered (its execution order, start or end changed). \
+             When HEAD has a new PID with the same start and end, the help says it looks like a \
+             renumbering. Keep the step's PID; to add a step between two others, use a reserved \
+             slot with `inserted = true` instead of renumbering.",
+    origin: Origin::Conventions(
+        "PIDs are critical for tracking and analyzing individual steps or operations (referred \
+         to as \"Parts\") within a process flow. … This consistent increment allows for future \
+         insertions of new steps without requiring renumbering of existing PIDs.",
+    ),
+    broken: Excerpt::diff(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e10" }]
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+    ),
+};
+
+/// ORB890: a waiver matches no change.
+pub(crate) const ORB890: Rule = Rule {
+    code: Code::Orb890,
+    home: module_path!(),
+    checks: "`orbit diff` warns about each `[[waiver]]` of HEAD whose `code` and `id` together \
+             match none of the changes from BASE to HEAD: the change it was written for is gone \
+             from the diff, or the waiver names it wrongly (then that change is reported \
+             unwaived). Remove the waiver, or correct its `code` and `id`.",
+    origin: Origin::Reason(
+        "A waiver is reviewed with the change it accepts; one that accepts nothing only hides \
+         a mistake, or would silently accept a later change of the same code and id.",
+    ),
+    broken: Excerpt::diff(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-error-log"
+"#,
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-error-log"
+
+[[waiver]]
+code = "ORB802"
+id = "c8bre03"
+reason = "Table renamed with a data migration (OPS-1234)."
+"#,
+    ),
+    fixed: Excerpt::diff(
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-error-log"
+"#,
+        r#"[resource.c8bre03]
+kind = "dynamodb"
+name = "user-error-log"
+"#,
+    ),
+};
 
 /// One side of a comparison: a manifest's text and its checked model.
 #[derive(Debug, Clone, Copy)]

@@ -7,6 +7,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB201: malformed component id.
 pub(crate) const ORB201: Rule = Rule {
     code: Code::Orb201,
+    home: module_path!(),
     checks: "Reports a malformed component id, as the key of `[component.*]` or as an entry \
              of a flow's `components`. A component id is `c` and a number from 1 to 9999 \
              without leading zeros; the prose form `C12` is written `c12` in a manifest. \
@@ -39,6 +40,7 @@ name = "Manifestor"
 /// ORB202: component number not a multiple of 4 and not `inserted`.
 pub(crate) const ORB202: Rule = Rule {
     code: Code::Orb202,
+    home: module_path!(),
     checks: "Reports a component whose number is not a multiple of 4 (`c10`) unless it says \
              `inserted = true`: components are numbered `c4`, `c8`, `c12` …, and the numbers \
              between are reserved. The help names the next free multiple of 4 in the \
@@ -71,6 +73,7 @@ name = "Manifestor"
 /// ORB203: component number outside every region's range.
 pub(crate) const ORB203: Rule = Rule {
     code: Code::Orb203,
+    home: module_path!(),
     checks: "Reports a component whose number lies in no declared region's range (`c104` \
              when only `n-virginia`, 1–100, is declared): a component's number says where its \
              infrastructure runs. Give it a number in its region's range, or declare the \
@@ -110,6 +113,7 @@ name = "K3s master node"
 /// ORB204: component listed in no flow.
 pub(crate) const ORB204: Rule = Rule {
     code: Code::Orb204,
+    home: module_path!(),
     checks: "Reports a declared component that no flow's `components` lists (a listing by a \
              flow whose id is malformed, or as a ninth component, still counts). Add it to a \
              flow's `components`, or remove its declaration.",

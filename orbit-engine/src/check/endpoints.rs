@@ -9,6 +9,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB301: malformed MID (wrong type code, padding, case, characters).
 pub(crate) const ORB301: Rule = Rule {
     code: Code::Orb301,
+    home: module_path!(),
     checks: "Reports a malformed MID, as the key of `[microservice.*]` or as an event's \
              `mid`. A MID is `c`, the component number (1 to 9999, no leading zero), the type \
              code `fms` (frontend) or `bms` (backend), and the identifier: two digits below \
@@ -36,6 +37,7 @@ name = "Portal Upload Board"
 /// ORB302: MID's component not declared.
 pub(crate) const ORB302: Rule = Rule {
     code: Code::Orb302,
+    home: module_path!(),
     checks: "Reports a microservice whose MID names a component that no `[component.*]` \
              declares (`c12bms03` without `[component.c12]`); the help names the nearest \
              declared components. Declare the component (and list it in a flow), or correct \
@@ -60,6 +62,7 @@ name = "Portal Upload Logic"
 /// ORB303: MID identifier not a multiple of 3 and not `inserted`.
 pub(crate) const ORB303: Rule = Rule {
     code: Code::Orb303,
+    home: module_path!(),
     checks: "Reports a microservice whose identifier is not a multiple of 3 (`c8fms04`) \
              unless it says `inserted = true`: identifiers step by 3 (`03`, `06`, `09` …) and \
              the numbers between are reserved, which catches typos such as `c8fms04` for \
@@ -85,6 +88,7 @@ name = "Portal Upload Board"
 /// ORB304: MID identifier already used by another microservice of that component.
 pub(crate) const ORB304: Rule = Rule {
     code: Code::Orb304,
+    home: module_path!(),
     checks: "Reports a microservice whose identifier another microservice of the same \
              component already has, at the later declaration: the frontend and backend \
              microservices of one component share one sequence (`c8fms03`, `c8bms06`, \
@@ -116,6 +120,7 @@ name = "Portal Upload Logic"
 /// ORB305: MID is retired.
 pub(crate) const ORB305: Rule = Rule {
     code: Code::Orb305,
+    home: module_path!(),
     checks: "Reports a microservice whose MID is listed in `[orbit]` `retired`. A retired \
              MID is never declared again, not even for a new microservice: keep it in \
              `retired` and give the microservice a new MID (`orbit next mid` names the next \
@@ -177,6 +182,7 @@ name = "Portal Upload Board"
 /// ORB401: malformed RID.
 pub(crate) const ORB401: Rule = Rule {
     code: Code::Orb401,
+    home: module_path!(),
     checks: "Reports a malformed RID, as the key of `[resource.*]` or as an event's `rid`. \
              A RID is `c`, the component number (1 to 9999, no leading zero), the type code \
              `bre` and the identifier: two digits below 100 (`03`, never `3` or `003`), three \
@@ -205,6 +211,7 @@ name = "user-data"
 /// ORB402: RID's component not declared.
 pub(crate) const ORB402: Rule = Rule {
     code: Code::Orb402,
+    home: module_path!(),
     checks: "Reports a resource whose RID names a component that no `[component.*]` \
              declares (`c20bre06` without `[component.c20]`); the help names the nearest \
              declared components. Declare the component (and list it in a flow), or correct \
@@ -231,6 +238,7 @@ name = "user-input-manifest-data"
 /// ORB403: RID identifier not a multiple of 3 and not `inserted`.
 pub(crate) const ORB403: Rule = Rule {
     code: Code::Orb403,
+    home: module_path!(),
     checks: "Reports a resource whose identifier is not a multiple of 3 (`c8bre04`) unless \
              it says `inserted = true`: identifiers step by 3 (`03`, `06`, `09` …) and the \
              numbers between are reserved, which catches typos such as `c8bre04` for \
@@ -258,6 +266,7 @@ name = "user-data"
 /// ORB409: RID is retired.
 pub(crate) const ORB409: Rule = Rule {
     code: Code::Orb409,
+    home: module_path!(),
     checks: "Reports a resource whose RID is listed in `[orbit]` `retired`. A retired RID is \
              never declared again, not even for a new resource: keep it in `retired` and give \
              the resource a new RID (`orbit next rid` names the next free one).",

@@ -6,6 +6,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB010: malformed environment or cloud code.
 pub(crate) const ORB010: Rule = Rule {
     code: Code::Orb010,
+    home: module_path!(),
     checks: "Reports an environment code (the key of `[environment.*]`) or an `[orbit]` \
              `cloud` code that is empty or holds anything but lowercase ASCII letters and \
              digits (`K8T`, `k8-t`, `AWS`), or one of the reserved codes `orbit` and `events`, \
@@ -33,6 +34,7 @@ name = "testing"
 /// ORB011: no environment declared.
 pub(crate) const ORB011: Rule = Rule {
     code: Code::Orb011,
+    home: module_path!(),
     checks: "Reports a manifest that declares no environment: no `[environment.*]` table at \
              all, or an empty `[environment]`. Physical names and flow repository names are \
              derived once per environment, so declare at least one, e.g. `[environment.k8d]` \
@@ -85,6 +87,7 @@ name = "Portal node"
 /// most 39) or `repository_branch` (git's ref-name rules).
 pub(crate) const ORB012: Rule = Rule {
     code: Code::Orb012,
+    home: module_path!(),
     checks: "Reports a `repository_owner` that GitHub refuses as a user or organisation \
              name: empty, longer than 39 characters, holding anything but ASCII letters, \
              digits and `-`, starting or ending with `-`, or with two hyphens in a row. It also \

@@ -2,6 +2,131 @@
 //! (ORB603).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB601: event name not kebab-case.
+pub(crate) const ORB601: Rule = Rule {
+    code: Code::Orb601,
+    home: module_path!(),
+    checks: "The name of an `[event.…]` is kebab-case: lowercase letters and digits in words \
+             joined by single hyphens, starting with a letter (`transfer-initiated`). Any other \
+             name (`TransferInitiated`, `transfer_initiated`, `transfer--initiated`) is reported, \
+             with the kebab-case form as a suggestion when there is one.",
+    origin: Origin::Reason(
+        "An event's name is written into every log entry (`\"event\":\"transfer-initiated\"`) \
+         and becomes a constant in the generated code; one spelling, the kebab-case of the \
+         conventions document's event table, keeps entries and code in agreement.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.TransferInitiated]
+mid = "c8bms18"
+rid = "c8bre03"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+"#,
+    ),
+};
+
+/// ORB602: event's MID or RID not declared.
+pub(crate) const ORB602: Rule = Rule {
+    code: Code::Orb602,
+    home: module_path!(),
+    checks: "An event's producer `mid` is a declared `[microservice.…]` and its sink `rid` a \
+             declared `[resource.…]`. A well-formed MID or RID that is not declared is reported, \
+             with the nearest declared ids as suggestions (a malformed one, or a RID given as \
+             `mid`, is ORB301 or ORB401). An id whose declaration exists but has errors of its \
+             own is not reported again here.",
+    origin: Origin::Reason(
+        "Each log entry of an event is written by one microservice to one resource; an event \
+         naming an undeclared one points its producer or its consumers at nothing.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms21"
+rid = "c8bre03"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+"#,
+    ),
+};
+
+/// ORB603: event field name invalid, repeated, or reserved (`event`, `timestamp`).
+pub(crate) const ORB603: Rule = Rule {
+    code: Code::Orb603,
+    home: module_path!(),
+    checks: "Each name in an event's `fields` starts with a lowercase letter and holds only \
+             lowercase letters, digits and `_` (`user`, `image_id`); it is listed once; and it is \
+             neither `event` nor `timestamp`, which every log entry already has. Each name that \
+             breaks one of these is reported.",
+    origin: Origin::Reason(
+        "Each field becomes a key of the event's JSON log entry, after `event` and `timestamp`, \
+         and a parameter of its generated constructor: it must be a valid name, and distinct.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+fields = ["user", "timestamp"]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8bms18]
+name = "Portal Transfer Logic"
+
+[resource.c8bre03]
+kind = "dynamodb"
+name = "user-event-log"
+
+[event.transfer-initiated]
+mid = "c8bms18"
+rid = "c8bre03"
+fields = ["user", "image"]
+"#,
+    ),
+};
 
 impl Cx<'_> {
     pub(super) fn events(&mut self, v: Value<'_, '_>) {

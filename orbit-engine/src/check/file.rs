@@ -6,6 +6,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB004: manifest file not found or unreadable.
 pub(crate) const ORB004: Rule = Rule {
     code: Code::Orb004,
+    home: module_path!(),
     checks: "Reports a manifest file that cannot be read: the path does not exist (or a part \
              of it before the file name is a file), reading it is not permitted, it is a \
              directory, a FIFO, a socket or a device rather than a regular file, it is a loop \

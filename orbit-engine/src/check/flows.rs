@@ -7,6 +7,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB101: malformed flow id.
 pub(crate) const ORB101: Rule = Rule {
     code: Code::Orb101,
+    home: module_path!(),
     checks: "Reports a malformed flow id wherever one is written: the key of `[flow.*]`, a \
              resource's `flow` and a leg's `flow`. A flow id is `flow-` and a number from 1 to \
              9999 without leading zeros, in lowercase: `flow-08`, `Flow-8` and `flow8` are \
@@ -32,6 +33,7 @@ components = ["c8"]
 /// ORB102: flow number not a multiple of 4 and not `inserted`.
 pub(crate) const ORB102: Rule = Rule {
     code: Code::Orb102,
+    home: module_path!(),
     checks: "Reports a flow whose number is not a multiple of 4 (`flow-6`) unless it says \
              `inserted = true`. The numbers between the multiples of 4 are reserved for flows \
              added later between existing ones: `inserted = true` says the slot is taken on \
@@ -60,6 +62,7 @@ inserted = true
 /// ORB103: more than 8 components in one flow.
 pub(crate) const ORB103: Rule = Rule {
     code: Code::Orb103,
+    home: module_path!(),
     checks: "Reports a flow whose `components` lists more than eight components, at the \
              ninth: the k-th component of a flow reserves blocks 12(k-1)+3 to 12(k-1)+12, and \
              blocks end at 96. Only the first eight get blocks. Divide the process into several \
@@ -112,6 +115,7 @@ c44 = { name = "C44" }
 /// ORB104: flow lists an undeclared component.
 pub(crate) const ORB104: Rule = Rule {
     code: Code::Orb104,
+    home: module_path!(),
     checks: "Reports an entry of a flow's `components` that names a component no \
              `[component.*]` declares; the help names the nearest declared components. Declare \
              the component, or correct the id in the list.",
@@ -140,6 +144,7 @@ name = "Manifestor"
 /// ORB105: component listed twice in one flow.
 pub(crate) const ORB105: Rule = Rule {
     code: Code::Orb105,
+    home: module_path!(),
     checks: "Reports a component listed more than once in one flow's `components`, at the \
              repetition: a component's position in the list fixes its four blocks, so it has \
              one position. The same component may be listed by other flows, where it gets \

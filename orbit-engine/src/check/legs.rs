@@ -3,6 +3,296 @@
 //! least one part (ORB507).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB501: malformed PID.
+pub(crate) const ORB501: Rule = Rule {
+    code: Code::Orb501,
+    home: module_path!(),
+    checks: "Every `pid` of a leg's parts has the form `<start>-<end>-e<NN>`: lowercase, \
+             three parts joined by `-`, start and end each a well-formed MID (`c8fms03`) or RID \
+             (`c20bre06`), and an execution order of `e` followed by a positive number of at most \
+             999, written with two digits below 100 (`e05`, never `e5` or `e005`) and three from \
+             100. A PID that breaks any of these is reported with what is wrong and, when there \
+             is one, the corrected PID.",
+    origin: Origin::Conventions(
+        "A Process ID follows the format: `<start-resource>-<end-resource>-e<execution_order>`. … \
+         The numbers increment by 5 (e.g., `e05`, `e10`, `e15`, `e20`, etc.).",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e5" }]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+    ),
+};
+
+/// ORB502: PID start or end is not a declared MID or RID.
+pub(crate) const ORB502: Rule = Rule {
+    code: Code::Orb502,
+    home: module_path!(),
+    checks: "The start and the end of every PID are declared: a MID as a `[microservice.…]`, \
+             a RID as a `[resource.…]`. Each end that is not declared is reported on its own, with \
+             the nearest declared ids as suggestions; declare it, or correct the PID. An end \
+             whose declaration exists but has errors of its own is not reported again here \
+             (those errors are), and the part is left out of the leg until they are fixed.",
+    origin: Origin::Conventions(
+        "The `<start-resource>` and `<end-resource>` portions of the PID represent the starting \
+         and ending resources for a given process step. Critically, these resource identifiers \
+         utilize the Microservice Identification (MID) convention for microservices and the \
+         Resource Identification (RID) convention for backend resources.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms09-e05" }]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+    ),
+};
+
+/// ORB503: execution order not a multiple of 5 and not `inserted`.
+pub(crate) const ORB503: Rule = Rule {
+    code: Code::Orb503,
+    home: module_path!(),
+    checks: "A PID's execution order is a multiple of 5 (`e05`, `e10`, `e15` …). The numbers in \
+             between are reserved slots for steps added later: a part may use one only when it \
+             says `inserted = true`. Otherwise the order is reported, with the multiples of 5 on \
+             either side as suggestions.",
+    origin: Origin::Conventions(
+        "The numbers increment by 5 (e.g., `e05`, `e10`, `e15`, `e20`, etc.). This consistent \
+         increment allows for future insertions of new steps without requiring renumbering of \
+         existing PIDs.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [
+  { pid = "c8fms03-c8bms06-e05" },
+  { pid = "c8bms06-c8fms03-e07" },
+]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [
+  { pid = "c8fms03-c8bms06-e05" },
+  { pid = "c8bms06-c8fms03-e10" },
+]
+"#,
+    ),
+};
+
+/// ORB504: execution orders in a leg not strictly increasing in listed order.
+pub(crate) const ORB504: Rule = Rule {
+    code: Code::Orb504,
+    home: module_path!(),
+    checks: "The parts of a leg are listed in execution order: each part's order is greater than \
+             that of the part listed before it. A part whose order is lower than or equal to the \
+             previous one's (even with other start and end ids) is reported; list the parts in \
+             execution order, or renumber it.",
+    origin: Origin::Conventions(
+        "The `-e<execution_order>` portion of the PID indicates the sequence of execution for \
+         the process step. … The first step in the Leg would be `e05`, the second `e10`, and so on.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [
+  { pid = "c8fms03-c8bms06-e10" },
+  { pid = "c8bms06-c8fms03-e05" },
+]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [
+  { pid = "c8fms03-c8bms06-e05" },
+  { pid = "c8bms06-c8fms03-e10" },
+]
+"#,
+    ),
+};
+
+/// ORB505: PID declared more than once.
+pub(crate) const ORB505: Rule = Rule {
+    code: Code::Orb505,
+    home: module_path!(),
+    checks: "A PID is unique in the whole manifest: the same start, end and execution order may \
+             be a part of one leg only, once. Every repetition after the first, in the same leg \
+             or in another, is reported with where the first is; renumber one of them.",
+    origin: Origin::Conventions(
+        "A \"Process ID\" is a unique identifier assigned to each step or operation (Part) \
+         within a flow.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+
+[leg.search]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+
+[leg.search]
+flow = "flow-4"
+parts = [{ pid = "c8bms06-c8fms03-e05" }]
+"#,
+    ),
+};
+
+/// ORB506: leg's flow not declared.
+pub(crate) const ORB506: Rule = Rule {
+    code: Code::Orb506,
+    home: module_path!(),
+    checks: "A leg's `flow` names a flow the manifest declares as `[flow.…]`. A well-formed flow \
+             id that no flow has is reported, with the nearest declared flows as suggestions \
+             (a malformed one, such as `flow4`, is ORB101). Declare the flow, or correct the name.",
+    origin: Origin::Conventions(
+        "A \"Flow\" represents a complete sequence of actions or operations, spanning multiple \
+         Legs.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-8"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+    ),
+};
+
+/// ORB507: leg without parts.
+pub(crate) const ORB507: Rule = Rule {
+    code: Code::Orb507,
+    home: module_path!(),
+    checks: "A leg lists at least one part: `parts = []` is reported. List the leg's process \
+             steps as `{ pid = \"<start>-<end>-e05\" }`, or remove the leg. (A leg with no \
+             `parts` key at all is ORB003, a missing required key.)",
+    origin: Origin::Reason(
+        "A leg is a stage of a flow broken down into parts, each a process step with its PID; \
+         a leg without parts declares no step to track.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = []
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[microservice.c8fms03]
+name = "Upload Board"
+
+[microservice.c8bms06]
+name = "Upload Logic"
+
+[leg.upload]
+flow = "flow-4"
+parts = [{ pid = "c8fms03-c8bms06-e05" }]
+"#,
+    ),
+};
 
 impl Cx<'_> {
     pub(super) fn legs(&mut self, v: Value<'_, '_>) {

@@ -7,6 +7,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB020: region range empty or reversed.
 pub(crate) const ORB020: Rule = Rule {
     code: Code::Orb020,
+    home: module_path!(),
     checks: "Reports a region whose `components = [first, last]` is reversed, `last` below \
              `first`, which leaves the inclusive range empty (a range of one number, such as \
              `[8, 8]`, is valid; an array without two values is ORB003). Write the smaller \
@@ -33,6 +34,7 @@ components = [101, 200]
 /// ORB021: two regions' ranges overlap.
 pub(crate) const ORB021: Rule = Rule {
     code: Code::Orb021,
+    home: module_path!(),
     checks: "Reports a region whose range shares at least one component number with another \
              region's, at the range of the one declared later: a component number belongs to \
              one region, which tells where its infrastructure runs. Give each region its own \
@@ -62,6 +64,7 @@ components = [101, 200]
 /// integer from 1 to 9999.
 pub(crate) const ORB022: Rule = Rule {
     code: Code::Orb022,
+    home: module_path!(),
     checks: "Reports a region name (the key of `[region.*]`) that is not lowercase \
              kebab-case, words of lowercase letters and digits joined by single hyphens and \
              starting with a letter (`ohio-k3s-master`), and a bound of a region's \

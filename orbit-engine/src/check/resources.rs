@@ -8,6 +8,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB404: unknown resource kind.
 pub(crate) const ORB404: Rule = Rule {
     code: Code::Orb404,
+    home: module_path!(),
     checks: "Reports a resource whose `kind` is not `dynamodb` (a DynamoDB table), `s3` (an \
              S3 bucket) or `mysql` (a MySQL database), spelt exactly so; the help suggests the \
              nearest kind. The kind fixes the physical name's suffix (`tbl`, `bkt`, `dtb`) and \
@@ -37,6 +38,7 @@ name = "user-data"
 /// ORB405: malformed descriptive name for its kind.
 pub(crate) const ORB405: Rule = Rule {
     code: Code::Orb405,
+    home: module_path!(),
     checks: "Reports a resource's `name` (its descriptive name) that is not lowercase words \
              of letters and digits joined by single separators, `-` for DynamoDB tables and S3 \
              buckets and `_` for MySQL databases: an empty name, a capital letter, the other \
@@ -65,6 +67,7 @@ name = "user-data"
 /// ORB406: resource's flow ambiguous, or its `flow` does not list its component.
 pub(crate) const ORB406: Rule = Rule {
     code: Code::Orb406,
+    home: module_path!(),
     checks: "Reports a resource whose flow is not known: its component is listed by several \
              flows and the resource has no `flow`, or its `flow` names a flow that does not \
              list its component (or is not declared). The flow's number starts the serial of \
@@ -102,6 +105,7 @@ flow = "flow-4"
 /// ORB407: a derived physical name breaks the cloud's limits in some environment.
 pub(crate) const ORB407: Rule = Rule {
     code: Code::Orb407,
+    home: module_path!(),
     checks: "Reports a resource whose physical name breaks the cloud's limits in one or more \
              declared environments: an S3 bucket name has 3 to 63 characters of lowercase \
              letters, digits and `-`, starts and ends with a letter or digit, and does not \
@@ -132,6 +136,7 @@ name = "portal-temporary-app-image"
 /// ORB408: two resources derive the same physical name.
 pub(crate) const ORB408: Rule = Rule {
     code: Code::Orb408,
+    home: module_path!(),
     checks: "Reports a resource whose physical name another resource already derives, at \
              the later declaration: the same kind, the same descriptive name and the same \
              serial, as two resources with one identifier in two components of one flow have \

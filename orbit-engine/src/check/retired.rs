@@ -2,6 +2,92 @@
 //! diff` (ORB702).
 
 use super::*;
+use crate::rules::{Excerpt, Origin, Rule};
+
+/// ORB701: malformed entry in `retired`.
+pub(crate) const ORB701: Rule = Rule {
+    code: Code::Orb701,
+    home: module_path!(),
+    checks: "Every entry of `retired` in `[orbit]` is a MID or a RID written canonically \
+             (`c8bms12`, `c20bre18`). A malformed MID or RID (such as `c8fms3`) is reported with \
+             its corrected form when there is one; any other id (a component, a flow, a PID) is \
+             reported too, since only MIDs and RIDs are retired.",
+    origin: Origin::Reason(
+        "`retired` lists the ids whose persistent names must never derive again; an entry that \
+         is not exactly a MID or a RID protects nothing.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8fms3"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[orbit]
+name = "demo"
+cloud = "aws"
+retired = ["c8fms03"]
+
+[environment.k8d]
+name = "development"
+
+[region.n-virginia]
+name = "N. Virginia"
+components = [1, 100]
+
+[flow.flow-4]
+name = "Portal"
+components = ["c8"]
+
+[component.c8]
+name = "Portal node"
+"#,
+    ),
+};
+
+/// ORB702: malformed `[[waiver]]`: code not an ORB8xx code, empty `id` or `reason`.
+pub(crate) const ORB702: Rule = Rule {
+    code: Code::Orb702,
+    home: module_path!(),
+    checks: "Each `[[waiver]]` names an `orbit diff` code, written exactly as `ORB801` … \
+             `ORB890` (a check code such as `ORB303`, an audit code, or a lowercase `orb802` is \
+             reported, with the nearest diff codes as suggestions), and has an `id` and a \
+             `reason` that are not empty or only spaces. A waiver with any of these problems \
+             waives nothing. (A missing `code`, `id` or `reason` is ORB003.)",
+    origin: Origin::Reason(
+        "A waiver accepts one deliberate change that `orbit diff` reports, and is reviewed with \
+         that change: it must name the change, by its code and id, and say why it is safe.",
+    ),
+    broken: Excerpt::manifest(
+        r#"[[waiver]]
+code = "ORB802"
+id = "c8bre03"
+reason = ""
+"#,
+    ),
+    fixed: Excerpt::manifest(
+        r#"[[waiver]]
+code = "ORB802"
+id = "c8bre03"
+reason = "Table renamed with a data migration (OPS-1234)."
+"#,
+    ),
+};
 
 impl Cx<'_> {
     /// ORB701: the `retired` list of `[orbit]`, canonical MIDs and RIDs only. Returns the list

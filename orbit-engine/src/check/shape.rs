@@ -6,6 +6,7 @@ use crate::rules::{Excerpt, Origin, Rule};
 /// ORB001: not valid TOML.
 pub(crate) const ORB001: Rule = Rule {
     code: Code::Orb001,
+    home: module_path!(),
     checks: "Reports every place where the manifest is not valid TOML: a string, array, inline \
              table or header left open, a malformed key or value, a dotted key that \
              extends a value that is not a table (or extends an inline table), a dotted key of \
@@ -31,6 +32,7 @@ name = "Upload Board"
 /// ORB002: unknown key (with the nearest known key as a suggestion).
 pub(crate) const ORB002: Rule = Rule {
     code: Code::Orb002,
+    home: module_path!(),
     checks: "Reports a key that its table does not have: at the top level anything but \
              `orbit`, `environment`, `region`, `flow`, `component`, `microservice`, \
              `resource`, `leg`, `event` and `waiver`, and in each of those tables (and in a \
@@ -58,6 +60,7 @@ roles = ["upload"]
 /// ORB003: missing required key, or a value of the wrong type.
 pub(crate) const ORB003: Rule = Rule {
     code: Code::Orb003,
+    home: module_path!(),
     checks: "Reports a required key that is missing: the `[orbit]` table and its `name` and \
              `cloud`, at least one `[region.*]` and each region's `name` and `components`, a \
              flow's `name` and `components`, a component's or microservice's `name`, a \
@@ -89,6 +92,7 @@ doc = "Handles user interface interactions for image uploads."
 /// ORB005: the same id declared twice.
 pub(crate) const ORB005: Rule = Rule {
     code: Code::Orb005,
+    home: module_path!(),
     checks: "Reports an id declared twice, at the second declaration: a table such as \
              `[microservice.c8fms03]` or `[environment.k8d]` declared again, or a key given \
              twice in one table. It also reports two entries that would generate one name in \
