@@ -3,7 +3,7 @@
 //! `build.rs` from the manifest chosen by `ORBIT_BENCH_SIZE`).
 //!
 //! Each benchmark parses every id of its kind once, in a shuffled order; divan reports the time
-//! per id and, through its allocation profiler, the allocations per id.
+//! per id and, through its allocation profiler, the heap allocations per id.
 //!
 //! Run: `ORBIT_BENCH_SIZE=l cargo bench -p orbit-bench --bench parse`.
 
@@ -12,7 +12,7 @@ use orbit_bench::{ids, inputs, peers::*};
 use orbit_engine::id;
 
 #[global_allocator]
-static ALLOC: AllocProfiler = AllocProfiler::system();
+static HEAP_PROFILER: AllocProfiler = AllocProfiler::system();
 
 fn main() {
     eprintln!("manifest size: {SIZE}");
@@ -143,7 +143,7 @@ mod display {
     use super::*;
     use std::fmt::Write;
 
-    /// A `fmt::Write` that only counts, so `Display` is measured without allocating.
+    /// A `fmt::Write` that only counts, so `Display` is measured without heap allocations.
     struct Sink(usize);
     impl Write for Sink {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {

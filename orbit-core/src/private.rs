@@ -14,7 +14,7 @@ pub use crate::__orbit_impl_serde as impl_serde;
 pub use crate::ParseIdError;
 
 /// `FromStr` of an enum of ids with a structure (flows, components): parse the structure (no
-/// allocation), then binary-search its key.
+/// heap allocation), then binary-search its key.
 pub fn parse_keyed<T: Copy + 'static, I: core::str::FromStr<Err = IdError>>(
     text: &str,
     kind: &'static str,

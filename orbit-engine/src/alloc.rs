@@ -1,4 +1,5 @@
 //! Next-free-id allocation: the one implementation of "what number comes next".
+//! Here "allocation" means choosing the next free id, never memory allocation.
 //!
 //! Every allocator follows the same rules (the README's "The conventions, in short"):
 //!

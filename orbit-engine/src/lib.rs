@@ -4,7 +4,7 @@
 //! tool, the compile-time `ids` generator and runtime parsing:
 //!
 //! - [`id`]: the grammar of every kind of id (flow, component, MID, RID, PID, physical name,
-//!   flow repository), usable without a manifest and without allocation;
+//!   flow repository), usable without a manifest and without heap allocation;
 //! - [`check()`] (feature `manifest`, on by default): reads an `orbit.toml` (format v1) keeping
 //!   every position, checks every rule under its code, and returns the validated [`model`];
 //! - [`render`]: rustc-style rendering of [`Diagnostic`]s with the source line and a caret.

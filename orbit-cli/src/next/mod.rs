@@ -2,15 +2,25 @@
 //! ([`orbit_engine::alloc`]); with `--write`, the new entry is added to `orbit.toml` with its
 //! comments and layout kept (toml_edit), and only if the result still passes the check, in one
 //! transaction under a lock ([`crate::txn`]).
+//!
+//! This module holds the arguments, the dispatch and what every kind shares (the report, JSON
+//! or human, and the `--write` edit of the manifest); each kind's allocation and the entries
+//! that declare it are in its own module: [`mid`], [`rid`], [`component`], [`flow`], [`step`].
+
+mod component;
+mod flow;
+mod mid;
+mod rid;
+mod step;
 
 use std::path::Path;
 
 use clap::{Args, Subcommand, ValueEnum};
-use orbit_engine::alloc::{self, AllocError};
-use orbit_engine::id::{ComponentId, Endpoint, FlowId, ResourceKind, ServiceKind};
+use orbit_engine::alloc::AllocError;
+use orbit_engine::id::{ComponentId, Endpoint, FlowId};
 use orbit_engine::render;
 use serde::Serialize;
-use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
+use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use crate::common::{self, Fail, Loaded, Outcome};
 use crate::txn::{self, Txn};
@@ -200,6 +210,19 @@ enum Edit {
     },
 }
 
+/// A value to append to an array of the manifest: the path of its table, its key, the value.
+type Append = (Vec<String>, &'static str, Value);
+
+/// What one kind's allocator found (`next` in `mid`, `rid`, `component`, `flow`, `step`): the
+/// id and, with --write, the entries that declare it.
+struct Allocated {
+    /// The kind, as the JSON report names it.
+    kind: &'static str,
+    id: String,
+    edits: Vec<Edit>,
+    appends: Vec<Append>,
+}
+
 /// Runs `orbit next`.
 pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
     let at = common::locate(manifest)?;
@@ -212,227 +235,45 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
     };
     let l = common::load_at(at)?;
     let m = &l.manifest;
-    let (kind, id, edits): (&'static str, String, Vec<Edit>);
-    // Extra edits to arrays: (table path, key, value).
-    let mut appends: Vec<(Vec<String>, &'static str, Value)> = Vec::new();
-    match &a.kind {
+    let Allocated {
+        kind,
+        id,
+        edits,
+        appends,
+    } = match &a.kind {
         NextKind::Mid {
             component,
             service,
             name,
             roles,
             doc,
-        } => {
-            let c = parse_component(component)?;
-            let sk = match service {
-                ServiceArg::Fms => ServiceKind::Frontend,
-                ServiceArg::Bms => ServiceKind::Backend,
-            };
-            let mid = alloc::next_mid(m, c, sk).map_err(alloc_fail)?;
-            kind = "MID";
-            id = mid.to_string();
-            edits = if a.write {
-                let mut entries = vec![(
-                    "name",
-                    Value::from(required(name, "--name", "the microservice's name")?),
-                )];
-                if !roles.is_empty() {
-                    entries.push(("roles", Value::Array(roles.iter().collect::<Array>())));
-                }
-                if let Some(d) = doc {
-                    entries.push(("doc", Value::from(d.as_str())));
-                }
-                let anchor = m
-                    .microservices_of(c)
-                    .last()
-                    .or(m.microservices.last())
-                    .map(|s| s.id.to_string());
-                vec![Edit::Table {
-                    family: "microservice",
-                    key: id.clone(),
-                    anchor,
-                    entries,
-                }]
-            } else {
-                Vec::new()
-            };
-        }
+        } => mid::next(m, a.write, component, *service, name, roles, doc)?,
         NextKind::Rid {
             component,
-            kind: rk,
+            kind,
             name,
             flow,
             doc,
-        } => {
-            let c = parse_component(component)?;
-            let rid = alloc::next_rid(m, c).map_err(alloc_fail)?;
-            kind = "RID";
-            id = rid.to_string();
-            edits = if a.write {
-                let rk = rk.ok_or_else(|| {
-                    Fail::usage(
-                        "--write needs --kind: dynamodb, s3 or mysql",
-                        "add `--kind dynamodb` (or s3, mysql), or drop --write to only print the next id",
-                    )
-                })?;
-                let rk = match rk {
-                    KindArg::Dynamodb => ResourceKind::Dynamodb,
-                    KindArg::S3 => ResourceKind::S3,
-                    KindArg::Mysql => ResourceKind::Mysql,
-                };
-                let mut entries = vec![
-                    ("kind", Value::from(rk.as_str())),
-                    (
-                        "name",
-                        Value::from(required(name, "--name", "the resource's descriptive name")?),
-                    ),
-                ];
-                if let Some(d) = doc {
-                    entries.push(("doc", Value::from(d.as_str())));
-                }
-                if let Some(f) = flow {
-                    entries.push(("flow", Value::from(parse_flow(f)?.to_string())));
-                }
-                let anchor = m
-                    .resources_of(c)
-                    .last()
-                    .or(m.resources.last())
-                    .map(|r| r.id.to_string());
-                vec![Edit::Table {
-                    family: "resource",
-                    key: id.clone(),
-                    anchor,
-                    entries,
-                }]
-            } else {
-                Vec::new()
-            };
-        }
+        } => rid::next(m, a.write, component, *kind, name, flow, doc)?,
         NextKind::Component {
             region,
             flow,
             name,
             doc,
-        } => {
-            let flow = flow.as_deref().map(parse_flow).transpose()?;
-            if let Some(f) = flow {
-                alloc::flow_with_room(m, f).map_err(alloc_fail)?;
-            }
-            let c = alloc::next_component(m, region).map_err(alloc_fail)?;
-            kind = "component";
-            id = c.to_string();
-            edits = if a.write {
-                let f = flow.ok_or_else(|| {
-                    Fail::usage(
-                        "--write needs --flow: every component is listed in a flow (ORB204)",
-                        "add `--flow flow-N` (a flow with fewer than 8 components)",
-                    )
-                })?;
-                let mut entries = vec![(
-                    "name",
-                    Value::from(required(name, "--name", "the component's name")?),
-                )];
-                if let Some(d) = doc {
-                    entries.push(("doc", Value::from(d.as_str())));
-                }
-                appends.push((
-                    vec!["flow".into(), f.to_string()],
-                    "components",
-                    Value::from(id.as_str()),
-                ));
-                vec![Edit::Table {
-                    family: "component",
-                    key: id.clone(),
-                    anchor: m
-                        .components
-                        .iter()
-                        .rfind(|x| x.id < c)
-                        .map(|x| x.id.to_string()),
-                    entries,
-                }]
-            } else {
-                Vec::new()
-            };
-        }
+        } => component::next(m, a.write, region, flow, name, doc)?,
         NextKind::Flow {
             name,
             components,
             doc,
-        } => {
-            let f = alloc::next_flow(m).map_err(alloc_fail)?;
-            kind = "flow";
-            id = f.to_string();
-            edits = if a.write {
-                let mut entries = vec![(
-                    "name",
-                    Value::from(required(name, "--name", "the flow's name")?),
-                )];
-                if let Some(d) = doc {
-                    entries.push(("doc", Value::from(d.as_str())));
-                }
-                let mut list = Array::new();
-                for c in components {
-                    list.push(parse_component(c)?.to_string());
-                }
-                entries.push(("components", Value::Array(list)));
-                vec![Edit::Table {
-                    family: "flow",
-                    key: id.clone(),
-                    anchor: m.flows.last().map(|x| x.id.to_string()),
-                    entries,
-                }]
-            } else {
-                Vec::new()
-            };
-        }
+        } => flow::next(m, a.write, name, components, doc)?,
         NextKind::Step {
             leg,
             start,
             end,
             doc,
             actions,
-        } => {
-            kind = "PID";
-            edits = Vec::new();
-            match (start, end) {
-                (Some(s), Some(e)) => {
-                    let s = parse_endpoint(s, "--start")?;
-                    let e = parse_endpoint(e, "--end")?;
-                    let pid = alloc::next_step(m, leg, s, e).map_err(alloc_fail)?;
-                    id = pid.to_string();
-                    if a.write {
-                        let mut part = InlineTable::new();
-                        part.insert("pid", Value::from(id.as_str()));
-                        if let Some(d) = doc {
-                            part.insert("doc", Value::from(d.as_str()));
-                        }
-                        if !actions.is_empty() {
-                            part.insert("actions", Value::Array(actions.iter().collect::<Array>()));
-                        }
-                        appends.push((
-                            vec!["leg".into(), leg.clone()],
-                            "parts",
-                            Value::InlineTable(part),
-                        ));
-                    }
-                }
-                (None, None) if !a.write => {
-                    let order = alloc::next_order(m, leg).map_err(alloc_fail)?;
-                    id = format!("e{order:02}");
-                }
-                _ => {
-                    return Err(Fail::usage(
-                        if a.write {
-                            "--write needs --start and --end: the step's PID is `<start>-<end>-e<NN>`"
-                        } else {
-                            "give both --start and --end, or neither (to print only the next execution order)"
-                        },
-                        "e.g. `--start c8bms18 --end c20bre21`",
-                    ))
-                }
-            }
-        }
-    }
+        } => step::next(m, a.write, leg, start, end, doc, actions)?,
+    };
     if let Some(txn) = &txn {
         write(&l, txn, &edits, &appends)?;
     }
@@ -456,12 +297,7 @@ pub fn run(a: &NextArgs, manifest: Option<&Path>) -> Outcome {
 /// Applies the edits to the manifest's text, re-checks the result and, only if it passes,
 /// replaces the manifest in one transaction ([`crate::txn`]). The text keeps its line ends
 /// (CRLF stays CRLF), its byte order mark and its comments where they were.
-fn write(
-    l: &Loaded,
-    txn: &Txn,
-    edits: &[Edit],
-    appends: &[(Vec<String>, &'static str, Value)],
-) -> Outcome {
+fn write(l: &Loaded, txn: &Txn, edits: &[Edit], appends: &[Append]) -> Outcome {
     const BOM: &str = "\u{feff}";
     let (bom, body) = match l.source.strip_prefix(BOM) {
         Some(rest) => (BOM, rest),

@@ -1,5 +1,6 @@
-//! Parsing a well-formed id allocates nothing: runtime conversions of id text into typed values
-//! (the generated `FromStr` impls build on these parsers) stay allocation-free.
+//! Parsing a well-formed id makes no heap allocation: runtime conversions of id text into typed
+//! values (the generated `FromStr` impls build on these parsers) stay free of heap allocations,
+//! counted by a global allocator.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -9,13 +10,13 @@ use orbit_engine::id::{ComponentId, FlowId, Mid, PhysicalName, Pid, RepositoryNa
 struct Counting;
 
 thread_local! {
-    // Per thread, so tests running in parallel do not count each other's allocations.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+    // Per thread, so tests running in parallel do not count each other's heap allocations.
+    static HEAP_ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        let _ = HEAP_ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -26,14 +27,15 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = ALLOCATIONS.with(Cell::get);
+/// Runs `f` and returns its result and how many heap allocations this thread made meanwhile.
+fn heap_allocations<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = HEAP_ALLOCATIONS.with(Cell::get);
     let out = f();
-    (out, ALLOCATIONS.with(Cell::get) - before)
+    (out, HEAP_ALLOCATIONS.with(Cell::get) - before)
 }
 
 #[test]
-fn each_parser_is_allocation_free() {
+fn each_parser_makes_no_heap_allocation() {
     type Check = (&'static str, fn() -> bool);
     let checks: [Check; 8] = [
         ("mid", || "c8bms18".parse::<Mid>().is_ok()),
@@ -52,15 +54,15 @@ fn each_parser_is_allocation_free() {
         }),
     ];
     for (what, f) in checks {
-        let (ok, n) = allocations(f);
+        let (ok, n) = heap_allocations(f);
         assert!(ok, "{what} did not parse");
-        assert_eq!(n, 0, "parsing a {what} allocated {n} times");
+        assert_eq!(n, 0, "parsing a {what} made {n} heap allocations");
     }
 }
 
 #[test]
-fn parsing_well_formed_ids_does_not_allocate() {
-    let (ok, n) = allocations(|| {
+fn parsing_well_formed_ids_makes_no_heap_allocation() {
+    let (ok, n) = heap_allocations(|| {
         "c8bms18".parse::<Mid>().is_ok()
             && "c20bre06".parse::<Rid>().is_ok()
             && "c8fms03-c20bre06-e15".parse::<Pid>().is_ok()
@@ -71,5 +73,5 @@ fn parsing_well_formed_ids_does_not_allocate() {
             && RepositoryName::parse("flow-4-infrastructure-rep-k8d-aws").is_ok()
     });
     assert!(ok);
-    assert_eq!(n, 0, "parsing well-formed ids allocated {n} times");
+    assert_eq!(n, 0, "parsing well-formed ids made {n} heap allocations");
 }
