@@ -16,8 +16,7 @@ use serde::Serialize;
 use crate::common::{self, Fail, Outcome};
 use crate::report::{self, ReportFormat as Format};
 
-#[allow(dead_code)]
-mod rules;
+pub mod rules;
 #[cfg(feature = "audit")]
 mod sources;
 

@@ -76,6 +76,9 @@ pub fn run(text: &str, manifest: Option<&Path>, format: Format) -> Outcome {
             "give an id or a name, e.g. `orbit explain c8fms03` or `orbit explain user-input-manifest-data-1606-tbl-k8d-aws`",
         ));
     }
+    if crate::rules::looks_like_code(text) {
+        return crate::rules::explain(text, format);
+    }
     let loaded: Option<Loaded> = match manifest {
         Some(p) => Some(common::load_as(Some(p), format)?),
         None => match common::locate(None) {

@@ -21,6 +21,7 @@ mod lsp;
 mod names;
 mod next;
 mod report;
+mod rules;
 mod schema;
 mod txn;
 
