@@ -204,14 +204,19 @@ mod tests {
         for yes in ["ORB406", "orb406", "ORB4O6", "ORB9999", "Orb1"] {
             assert!(looks_like_code(yes), "{yes}");
         }
-        for no in ["ORB", "orbit", "c8fms03", "ORB-406", "ORB40666", "orbé1", "or"] {
+        for no in [
+            "ORB", "orbit", "c8fms03", "ORB-406", "ORB40666", "orbé1", "or",
+        ] {
             assert!(!looks_like_code(no), "{no}");
         }
     }
 
     #[test]
     fn nearest_codes() {
-        assert_eq!(nearest("ORB999"), [Code::Orb904, Code::Orb903, Code::Orb902]);
+        assert_eq!(
+            nearest("ORB999"),
+            [Code::Orb904, Code::Orb903, Code::Orb902]
+        );
         assert_eq!(nearest("ORB406")[0], Code::Orb406);
         assert_eq!(nearest("ORB4O6")[0], Code::Orb406);
     }

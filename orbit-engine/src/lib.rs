@@ -56,6 +56,8 @@ pub mod lint;
 #[cfg(feature = "manifest")]
 pub mod model;
 #[cfg(feature = "manifest")]
+mod names;
+#[cfg(feature = "manifest")]
 pub mod render;
 #[cfg(feature = "manifest")]
 pub mod rules;

@@ -19,8 +19,6 @@ pub(crate) mod shape;
 
 pub use file::{check_file, find_manifest, read_file, special_file_kind, MAX_MANIFEST_BYTES};
 pub use shape::keys;
-#[cfg(all(test, feature = "codegen"))]
-pub(crate) use shape::variant_text;
 
 use std::fmt;
 use std::ops::Range;

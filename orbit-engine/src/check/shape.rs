@@ -438,7 +438,7 @@ impl Cx<'_> {
             .map(|e| ("event", &e.name, &e.span));
         let mut clashes = Vec::new();
         for (what, name, span) in legs.chain(events) {
-            let constant = name.replace('-', "_").to_ascii_uppercase();
+            let constant = crate::names::constant(name);
             // The ids' own constants (`C8`, `FLOW_4`, `C8FMS03`, `C8FMS03_C20BRE06_E15`) share
             // the namespace: a leg named `c8` would clash with component `c8`. An id's text
             // has no `_` and no capitals, so the only id whose constant this can be is the
@@ -549,7 +549,7 @@ impl Manifest {
             items.sort_by_key(|(_, span)| span.start);
             let mut seen: HashMap<String, (&str, &Range<usize>)> = HashMap::default();
             for (name, span) in items {
-                let v = variant_text(name);
+                let v = crate::names::variant(name);
                 if v == "ALL" {
                     out.push(
                         Diagnostic::new(
@@ -579,25 +579,6 @@ impl Manifest {
         }
         out
     }
-}
-
-/// The enum variant the generator gives an environment code or a kebab-case name
-/// (`codegen::names::variant` for such text): each `-`-separated word capitalised, a word
-/// starting with a digit preceded by `_`, or by `N` when it is the first.
-pub(crate) fn variant_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 1);
-    for (i, word) in text.split('-').enumerate() {
-        let mut chars = word.chars();
-        let Some(first) = chars.next() else { continue };
-        if first.is_ascii_digit() {
-            out.push(if i == 0 { 'N' } else { '_' });
-            out.push(first);
-        } else {
-            out.push(first.to_ascii_uppercase());
-        }
-        out.extend(chars);
-    }
-    out
 }
 
 #[cfg(test)]

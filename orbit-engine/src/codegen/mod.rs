@@ -174,10 +174,10 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
             const _: &[u8] = ::core::include_bytes!(#abs);
         },
     );
-    let (extra, manifest) = emittable(checked.manifest);
+    // The checker leaves out what the generated module could not hold (clashing names,
+    // reserved environment codes): the model is emitted as it is.
+    let manifest = checked.manifest;
     let mut diags = checked.diagnostics;
-    diags.extend(extra);
-    diags.sort_by_key(|d| (d.span.start, d.code));
     if !diags.is_empty() {
         let index = crate::LineIndex::new(&text);
         for d in &mut diags {
@@ -216,23 +216,6 @@ pub fn expand(manifest_path: &Path, display_path: &str, opts: &Options) -> Token
         );
     }
     out
-}
-
-/// The model without the entries whose generated names would clash, and the diagnostics the
-/// checker does not give for them.
-fn emittable(mut manifest: Manifest) -> (Vec<Diagnostic>, Manifest) {
-    let (diags, mut drop) = emit::name_clashes(&manifest);
-    // The checker reports these (ORB005); the later entry is left out.
-    drop.extend(manifest.variant_clashes().iter().map(|d| d.span.start));
-    if !drop.is_empty() {
-        manifest.regions.retain(|r| !drop.contains(&r.span.start));
-        manifest.legs.retain(|l| !drop.contains(&l.span.start));
-        manifest.events.retain(|e| !drop.contains(&e.span.start));
-        manifest
-            .environments
-            .retain(|e| !drop.contains(&e.span.start));
-    }
-    (diags, manifest)
 }
 
 /// The expansion of [`expand`] as formatted Rust source (by `rustfmt` when it is installed),
@@ -567,7 +550,7 @@ fn declared(path: &Path) -> Result<Arc<Ids>, String> {
     }
     let (_, checked) =
         check_file(&canonical).map_err(|d| format!("{}: {}", d.code.as_str(), d.message))?;
-    let ids = Arc::new(Ids::new(emittable(checked.manifest).1, checked.diagnostics));
+    let ids = Arc::new(Ids::new(checked.manifest, checked.diagnostics));
     cache.insert(
         canonical,
         Cached {

@@ -7,7 +7,6 @@
 //! indexed by the variant, sorted tables searched by binary search, key tables of at most twice
 //! as many slots as ids, no `match` over pairs of ids.
 
-mod clashes;
 mod closed;
 mod components;
 mod environments;
@@ -48,8 +47,6 @@ use regions::regions;
 use resources::resources;
 use tables::END_RESOURCE;
 use tokens::{comp_variant, flow_variant, id_variant};
-
-pub(super) use clashes::name_clashes;
 
 /// The sound subset of a (possibly invalid) model that can be emitted without dangling
 /// references: every emitted item refers only to emitted items.
