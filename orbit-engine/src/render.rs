@@ -93,16 +93,30 @@ fn origin_fix(path: &str, x: &Excerpt<'_>) -> (String, String) {
 }
 
 /// Renders one diagnostic as rustc does: `error[ORB303]: …`, `--> path:line:col`, the line, a
-/// caret, related places and a `help:` line.
+/// caret, related places, a `help:` line and, last, a note that `orbit explain ORBnnn`
+/// documents the rule.
 pub fn one(d: &Diagnostic, source: &str, path: &str, style: Style) -> String {
     let index = LineIndex::new(source);
-    render(std::slice::from_ref(d), source, &index, path, style)
+    render(std::slice::from_ref(d), source, &index, path, style, true)
 }
 
-/// Renders every diagnostic, each followed by a blank line.
+/// Renders every diagnostic as [`one`] does, each followed by a blank line.
 pub fn all(diags: &[Diagnostic], source: &str, path: &str, style: Style) -> String {
     let index = LineIndex::new(source);
-    render(diags, source, &index, path, style)
+    render(diags, source, &index, path, style, true)
+}
+
+/// [`one`] without the note on `orbit explain`: the text of a compile error, which keeps
+/// rustc's own form.
+#[cfg(feature = "codegen")]
+pub(crate) fn one_for_build(d: &Diagnostic, source: &str, path: &str) -> String {
+    let index = LineIndex::new(source);
+    render(std::slice::from_ref(d), source, &index, path, Style::Plain, false)
+}
+
+/// The note that ends a diagnostic of the `orbit` tool.
+fn explain_note(code: crate::Code) -> String {
+    format!("for more about this rule, run `orbit explain {code}`")
 }
 
 fn render(
@@ -111,6 +125,7 @@ fn render(
     index: &LineIndex<'_>,
     path: &str,
     style: Style,
+    note: bool,
 ) -> String {
     let renderer = match style {
         Style::Plain => Renderer::plain(),
@@ -153,6 +168,9 @@ fn render(
         }
         if let Some(h) = &d.help {
             group = group.element(Level::HELP.message(h.as_str()));
+        }
+        if note {
+            group = group.element(Level::NOTE.message(explain_note(d.code)));
         }
         push_fixed(&mut out, &renderer.render(&[group]), &origins);
         out.push_str("\n\n");
@@ -252,6 +270,7 @@ pub fn changes(
         if let Some(h) = &c.help {
             group = group.element(Level::HELP.message(h.as_str()));
         }
+        group = group.element(Level::NOTE.message(explain_note(c.code)));
         push_fixed(&mut out, &renderer.render(&[group]), &origins);
         out.push_str("\n\n");
     }
@@ -281,5 +300,10 @@ mod tests {
         assert!(text.contains("--> orbit.toml:1:15"), "{text}");
         assert!(text.contains("^^^^^^^"), "{text}");
         assert!(text.contains("help: use c8fms06"), "{text}");
+        assert!(
+            text.trim_end()
+                .ends_with("= note: for more about this rule, run `orbit explain ORB303`"),
+            "{text}"
+        );
     }
 }

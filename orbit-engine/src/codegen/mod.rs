@@ -27,7 +27,7 @@ use quote::{quote, quote_spanned};
 
 use crate::diag::{Code, Diagnostic};
 use crate::id::{AnyId, IdKind, Mid, Pid, Rid};
-use crate::render::{self, Style};
+use crate::render;
 use crate::{check_file, suggest, Manifest};
 
 pub use names::{constant, variant};
@@ -123,7 +123,7 @@ impl Options {
 /// A diagnostic as the text of one compile error: `ORB303: message`, then `--> path:L:C`,
 /// the source line with a caret, and `help:`.
 pub fn error_text(d: &Diagnostic, source: &str, display_path: &str) -> String {
-    let rendered = render::one(d, source, display_path, Style::Plain);
+    let rendered = render::one_for_build(d, source, display_path);
     let rendered = rendered.trim_end();
     let prefix = format!("error[{}]: ", d.code.as_str());
     match rendered.strip_prefix(&prefix) {
