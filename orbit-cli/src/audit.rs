@@ -458,6 +458,10 @@ fn print(
                 if let Some(h) = &f.help {
                     outln!("    = help: {}", common::visible(h));
                 }
+                outln!(
+                    "    = note: for more about this rule, run `orbit explain {}`",
+                    f.code
+                );
                 outln!("");
             }
             for s in sources {

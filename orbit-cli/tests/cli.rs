@@ -185,6 +185,43 @@ fn explain_declared_ids() {
     }
 }
 
+/// `orbit explain ORBnnn` prints the rule's documentation for every code, with or without a
+/// manifest (and whatever state it is in); an unknown code exits 1 naming the nearest.
+#[test]
+fn explain_rule_codes() {
+    code("explain_rule_orb406", &["explain", "ORB406"], 0);
+    code(
+        "explain_rule_orb802_json",
+        &["explain", "--format", "json", "orb802"],
+        0,
+    );
+    let (c, _, err) = snapshot("explain_rule_unknown", &["explain", "ORB999"]);
+    assert_eq!(c, 1);
+    assert!(err.contains("`ORB904`, `ORB903` and `ORB902`"), "{err}");
+    let (c, out, _) = run_in(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["explain", "--format", "json", "ORB4O6"],
+    );
+    assert_eq!(c, 1);
+    assert!(out.contains("\"ORB406\""), "{out}");
+    for rule in orbit_engine::Code::ALL {
+        // Lower case too, and from a directory whose manifest is broken.
+        let text = rule.as_str().to_ascii_lowercase();
+        let (c, out, err) = run_in(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+            &["--manifest", "broken.toml", "explain", &text],
+        );
+        assert_eq!(c, 0, "{rule}: {err}");
+        assert!(
+            out.starts_with(&format!("{} (", rule.as_str())),
+            "{rule}: {out}"
+        );
+        for part in ["What it checks:", "Breaks it:", "Fixed:"] {
+            assert!(out.contains(part), "{rule} lacks {part}: {out}");
+        }
+    }
+}
+
 #[test]
 fn explain_problems() {
     let (c, out, _) = snapshot(

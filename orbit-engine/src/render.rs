@@ -111,7 +111,14 @@ pub fn all(diags: &[Diagnostic], source: &str, path: &str, style: Style) -> Stri
 #[cfg(feature = "codegen")]
 pub(crate) fn one_for_build(d: &Diagnostic, source: &str, path: &str) -> String {
     let index = LineIndex::new(source);
-    render(std::slice::from_ref(d), source, &index, path, Style::Plain, false)
+    render(
+        std::slice::from_ref(d),
+        source,
+        &index,
+        path,
+        Style::Plain,
+        false,
+    )
 }
 
 /// The note that ends a diagnostic of the `orbit` tool.

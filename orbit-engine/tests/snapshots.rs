@@ -117,9 +117,7 @@ fn every_rule_code_of_the_engine_has_its_snapshot() {
     let now = rendered();
     for code in orbit_engine::Code::ALL {
         // ORB004 is about the file, not its text; ORB9xx codes are the audit's.
-        if *code == orbit_engine::Code::Orb004
-            || code.family() == orbit_engine::Family::Audit
-        {
+        if *code == orbit_engine::Code::Orb004 || code.family() == orbit_engine::Family::Audit {
             continue;
         }
         assert!(now.contains_key(code.as_str()), "no fixture renders {code}");
