@@ -156,7 +156,9 @@ fn and_list(items: &[&str]) -> String {
     }
 }
 
-/// `docs/rules.md`: every rule's documentation, generated from the same text as `orbit explain`.
+/// `docs/rules.md`: every rule's documentation, generated from the same text as `orbit explain`
+/// (written and compared by the test `committed_rules_reference_is_current`).
+#[cfg(test)]
 pub fn reference() -> String {
     let rules = all();
     let mut out = String::from(

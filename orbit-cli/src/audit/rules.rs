@@ -1,9 +1,16 @@
-//! The documentation of the codes of `orbit audit` (ORB901–ORB904): what `orbit explain`
-//! prints for them. Each excerpt is a manifest and the names that exist in environment `k8d`;
-//! the tests audit the one against the other.
+//! The rules of `orbit audit` (ORB901–ORB904): [`judge`], which compares what was listed with
+//! the names the manifest derives, and each code's documentation, what `orbit explain` prints
+//! for it. Each excerpt is a manifest and the names that exist in environment `k8d`; the tests
+//! audit the one against the other.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use orbit_engine::id::{self, Endpoint, PhysicalName, ResourceKind};
 use orbit_engine::rules::{Excerpt, Origin, Rule};
-use orbit_engine::Code;
+use orbit_engine::{suggest, Code, Manifest};
+
+use super::{Finding, Listing, Source};
+use crate::common;
 
 /// ORB901: a declared resource's physical name for ENV does not exist.
 pub const ORB901: Rule = Rule {
@@ -171,6 +178,247 @@ name = "Portal node"
 /// The codes of `orbit audit`, in numeric order.
 pub const RULES: &[&Rule] = &[&ORB901, &ORB902, &ORB903, &ORB904];
 
+// ---------------------------------------------------------------------------------------------
+// Judging
+
+/// `-ENV-CLOUD` (`_ENV_CLOUD` for MySQL).
+fn env_suffix(kind: ResourceKind, env: &str, cloud: &str) -> String {
+    let sep = kind.separator();
+    format!("{sep}{env}{sep}{cloud}")
+}
+
+/// Has the shape of a physical name: a kind suffix (`tbl`, `bkt`, `dtb`) then two parts.
+fn has_shape(name: &str) -> bool {
+    let parts: Vec<&str> = name.split(['-', '_']).collect();
+    parts.len() >= 4
+        && ResourceKind::ALL
+            .iter()
+            .any(|k| k.suffix() == parts[parts.len() - 3])
+}
+
+/// Every way `name`, listed as a `kind`, breaks the conventions of this manifest.
+fn problems(m: &Manifest, kind: ResourceKind, name: &str) -> Vec<String> {
+    let mut out = crate::explain::physical_problems(name);
+    if let Ok(pn) = PhysicalName::parse(name) {
+        if pn.kind != kind {
+            out.push(format!(
+                "it is a {}, but its suffix `{}` is that of a {} (a {} ends in `{}{}{}…`)",
+                kind.describe(),
+                pn.kind.suffix(),
+                pn.kind.describe(),
+                kind.describe(),
+                kind.separator(),
+                kind.suffix(),
+                kind.separator()
+            ));
+        }
+        if pn.cloud != m.orbit.cloud {
+            out.push(format!(
+                "its cloud code `{}` is not the manifest's `{}`",
+                pn.cloud, m.orbit.cloud
+            ));
+        }
+        if !m.environments.iter().any(|e| e.code == pn.env) {
+            out.push(format!("its environment code `{}` is not declared", pn.env));
+        }
+    }
+    out
+}
+
+/// Whether `name` is judged in an audit of `env`: it ends in `-ENV-CLOUD` (or `_ENV_CLOUD`), or
+/// it has the shape of a physical name, breaks the conventions, and does not end in another
+/// declared environment's suffix.
+fn for_env(m: &Manifest, kind: ResourceKind, env: &str, name: &str) -> bool {
+    let cloud = &m.orbit.cloud;
+    let ends_in = |e: &str| {
+        ResourceKind::ALL
+            .iter()
+            .any(|k| name.ends_with(&env_suffix(*k, e, cloud)))
+    };
+    if name.ends_with(&env_suffix(kind, env, cloud)) || ends_in(env) {
+        return true;
+    }
+    if !has_shape(name) || problems(m, kind, name).is_empty() {
+        return false;
+    }
+    !m.environments
+        .iter()
+        .any(|e| e.code != env && ends_in(&e.code))
+}
+
+/// The serials of the retired RIDs, each with its RID: every flow listing its component.
+fn retired_serials(m: &Manifest) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in &m.orbit.retired {
+        if let Endpoint::Rid(rid) = e {
+            for f in m.flows_of(rid.component_id()) {
+                out.insert(id::serial(f.id, *rid), rid.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Compares what was listed with what the manifest derives for `env`.
+pub fn judge(m: &Manifest, env: &str, listings: &[Listing]) -> (Vec<Source>, Vec<Finding>) {
+    let retired = retired_serials(m);
+    let mut sources = Vec::new();
+    let mut findings = Vec::new();
+    for l in listings {
+        let kind = l.kind;
+        let mut source = Source {
+            kind: kind.as_str(),
+            listed: l.names.as_ref().map_or(0, Vec::len),
+            audited: l.names.is_some(),
+            judged: 0,
+            why_not: l.why_not.clone(),
+        };
+        let Some(names) = &l.names else {
+            sources.push(source);
+            continue;
+        };
+        let declared: Vec<(String, String, usize)> = m
+            .resources
+            .iter()
+            .filter(|r| r.kind == kind)
+            .filter_map(|r| {
+                Some((
+                    r.physical_name(env, &m.orbit.cloud)?,
+                    r.id.to_string(),
+                    r.span.start,
+                ))
+            })
+            .collect();
+        let exists: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        let mut judged = BTreeSet::new();
+        for name in &exists {
+            if !for_env(m, kind, env, name) {
+                continue;
+            }
+            judged.insert(*name);
+            if declared.iter().any(|(n, _, _)| n == name) {
+                continue;
+            }
+            let shown = common::visible(name).into_owned();
+            let broken = problems(m, kind, name);
+            if !broken.is_empty() {
+                findings.push(finding(
+                    Code::Orb903,
+                    kind,
+                    name,
+                    None,
+                    format!(
+                        "{} `{shown}` exists for {env} but breaks the conventions: {}",
+                        kind.describe(),
+                        broken.join("; ")
+                    ),
+                    Some(format!(
+                        "rename it to the name a resource derives (`orbit names --env {env}`), or remove it; `orbit explain {shown}` says more"
+                    )),
+                ));
+                continue;
+            }
+            let serial = PhysicalName::parse(name).map(|p| p.serial).unwrap_or("");
+            if let Some(rid) = retired.get(serial) {
+                findings.push(finding(
+                    Code::Orb904,
+                    kind,
+                    name,
+                    Some(rid.clone()),
+                    format!(
+                        "{} `{shown}` exists, and its serial `{serial}` derives from the retired RID `{rid}`: data left behind",
+                        kind.describe()
+                    ),
+                    Some(format!(
+                        "migrate what it holds to the resource that replaced `{rid}` and delete it, or keep it knowingly"
+                    )),
+                ));
+                continue;
+            }
+            let near = suggest::nearest(name, declared.iter().map(|(n, _, _)| n.as_str()), 3);
+            let help = if near.is_empty() {
+                format!(
+                    "declare it as a `[resource.RID]` with `kind = \"{}\"` (`orbit next rid`), or remove it",
+                    kind.as_str()
+                )
+            } else {
+                format!(
+                    "did you mean {}? otherwise declare it as a `[resource.RID]` (`orbit next rid`), or remove it",
+                    near.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            findings.push(finding(
+                Code::Orb902,
+                kind,
+                name,
+                None,
+                format!(
+                    "{} `{shown}` exists for {env}, but no resource declares it",
+                    kind.describe()
+                ),
+                Some(help),
+            ));
+        }
+        for (name, rid, at) in &declared {
+            if exists.contains(name.as_str()) {
+                continue;
+            }
+            let mut f = finding(
+                Code::Orb901,
+                kind,
+                name,
+                Some(rid.clone()),
+                format!(
+                    "{} `{name}` of resource `{rid}` does not exist in {env}",
+                    kind.describe()
+                ),
+                Some(format!(
+                    "create it (as your infrastructure code does), or, if `{rid}` is gone for good, remove its declaration and add it to `retired`"
+                )),
+            );
+            f.span_start = Some(*at);
+            findings.push(f);
+        }
+        source.judged = judged.len();
+        sources.push(source);
+    }
+    findings.sort_by(|a, b| {
+        (a.rule, kind_order(a.kind), &a.name).cmp(&(b.rule, kind_order(b.kind), &b.name))
+    });
+    (sources, findings)
+}
+
+fn kind_order(kind: &str) -> usize {
+    ResourceKind::ALL
+        .iter()
+        .position(|k| k.as_str() == kind)
+        .unwrap_or(usize::MAX)
+}
+
+fn finding(
+    code: Code,
+    kind: ResourceKind,
+    name: &str,
+    id: Option<String>,
+    message: String,
+    help: Option<String>,
+) -> Finding {
+    Finding {
+        code: code.as_str(),
+        severity: code.severity().as_str(),
+        kind: kind.as_str(),
+        name: name.to_string(),
+        id,
+        message,
+        help,
+        span_start: None,
+        rule: Some(code),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +500,99 @@ mod tests {
             .collect();
         let got: Vec<Code> = RULES.iter().map(|r| r.code).collect();
         assert_eq!(got, want);
+    }
+}
+
+#[cfg(test)]
+mod judge_tests {
+    use super::*;
+    use std::path::Path;
+
+    fn manifest() -> Manifest {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../orbit.toml");
+        let (_, checked) = orbit_engine::check_file(&path).expect("orbit.toml");
+        checked.manifest
+    }
+
+    fn listing(kind: ResourceKind, names: &[&str]) -> Listing {
+        Listing {
+            kind,
+            names: Some(names.iter().map(|s| s.to_string()).collect()),
+            why_not: None,
+        }
+    }
+
+    #[test]
+    fn judges_only_names_for_env() {
+        let m = manifest();
+        let mut names: Vec<String> = m
+            .resources
+            .iter()
+            .filter(|r| r.kind == ResourceKind::S3)
+            .filter_map(|r| r.physical_name("k8d", "aws"))
+            .collect();
+        names.push("app-image-1206-bkt-k8t-aws".into()); // another environment
+        names.push("terraform-state".into()); // no convention
+        names.push("app-imgae-1206-bkt-k8d-aws".into()); // undeclared: ORB902
+        names.push("App-Image-1206-bkt-k8d-aws".into()); // broken: ORB903
+        let l: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (sources, findings) = judge(&m, "k8d", &[listing(ResourceKind::S3, &l)]);
+        let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["ORB902", "ORB903"], "{findings:#?}");
+        assert!(findings[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("`app-image-1206-bkt-k8d-aws`"));
+        assert_eq!(sources[0].listed, names.len());
+        assert_eq!(sources[0].judged, names.len() - 2);
+    }
+
+    #[test]
+    fn missing_and_not_audited() {
+        let m = manifest();
+        let (sources, findings) = judge(
+            &m,
+            "k8t",
+            &[
+                listing(ResourceKind::Dynamodb, &[]),
+                Listing {
+                    kind: ResourceKind::Mysql,
+                    names: None,
+                    why_not: Some("no URL".into()),
+                },
+            ],
+        );
+        assert!(findings
+            .iter()
+            .all(|f| f.code == "ORB901" && f.kind == "dynamodb"));
+        assert_eq!(
+            findings.len(),
+            m.resources
+                .iter()
+                .filter(|r| r.kind == ResourceKind::Dynamodb)
+                .count()
+        );
+        assert!(!sources[1].audited);
+    }
+
+    #[test]
+    fn broken_names_of_other_environments_are_not_judged() {
+        let m = manifest();
+        let k = ResourceKind::Mysql;
+        assert!(for_env(&m, k, "k8d", "app-image-mql-2003-dtb-k8d-aws"));
+        assert!(!for_env(&m, k, "k8t", "app-image-mql-2003-dtb-k8d-aws"));
+        assert!(for_env(&m, k, "k8d", "app_image_mql_2003_dtb_k8x_aws"));
+        assert!(!for_env(&m, k, "k8d", "app_image_mql_2003_dtb_k8t_aws"));
+        assert!(!for_env(&m, k, "k8d", "information_schema"));
+        assert!(!problems(&m, k, "app-image-mql-2003-dtb-k8d-aws").is_empty());
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(has_shape("x-1606-tbl-k8d-aws"));
+        assert!(has_shape("x_2003_dtb_k8d_aws"));
+        assert!(!has_shape("mysql"));
+        assert!(!has_shape("information_schema"));
     }
 }
