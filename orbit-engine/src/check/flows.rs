@@ -64,7 +64,7 @@ pub(crate) const ORB103: Rule = Rule {
     code: Code::Orb103,
     home: module_path!(),
     checks: "Reports a flow whose `components` lists more than eight components, at the \
-             ninth: the k-th component of a flow reserves blocks 12(k-1)+3 to 12(k-1)+12, and \
+             ninth (a component listed twice is ORB105 and counts once): the k-th component of a flow reserves blocks 12(k-1)+3 to 12(k-1)+12, and \
              blocks end at 96. Only the first eight get blocks. Divide the process into several \
              flows of at most eight components each.",
     origin: Origin::Conventions(
@@ -219,7 +219,8 @@ impl Cx<'_> {
                 ),
                 Some(_) => {
                     let list = self.str_array(&e, "components").unwrap_or_default();
-                    for (i, (text, span)) in list.iter().enumerate() {
+                    let mut ninth = None;
+                    for (text, span) in &list {
                         let c = match ComponentId::parse_prose(text) {
                             Ok(c) if c.to_string() == *text => c,
                             Ok(c) => {
@@ -252,15 +253,15 @@ impl Cx<'_> {
                             );
                             continue;
                         }
-                        if i == MAX_COMPONENTS_PER_FLOW {
+                        // The ninth distinct component, wherever repeats and malformed
+                        // entries put it in the list; the count is filled in below.
+                        if comps.len() == MAX_COMPONENTS_PER_FLOW {
+                            ninth = Some(self.diags.len());
                             self.push(
                                 Diagnostic::new(
                                     Code::Orb103,
                                     span.clone(),
-                                    format!(
-                                        "`{fid}` lists {} components; a flow holds at most 8 (blocks 3 to 96)",
-                                        list.len()
-                                    ),
+                                    String::new(),
                                 )
                                 .with_label("ninth component")
                                 .with_help("divide the process into several flows of at most 8 components each"),
@@ -268,6 +269,12 @@ impl Cx<'_> {
                         }
                         self.listed.insert(c);
                         comps.push((c, span.clone()));
+                    }
+                    if let Some(d) = ninth {
+                        self.diags[d].message = format!(
+                            "`{fid}` lists {} components; a flow holds at most 8 (blocks 3 to 96)",
+                            comps.len()
+                        );
                     }
                 }
             }
@@ -336,5 +343,56 @@ impl Cx<'_> {
             self.manifest.flows[fi].components = kept;
         }
         self.manifest.flows.sort_by_key(|f| f.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::PRELUDE;
+
+    fn codes_of_flow(components: &[&str]) -> Vec<(String, usize, String)> {
+        let mut text = format!("{PRELUDE}\n[flow.flow-8]\nname = \"Big\"\ncomponents = [");
+        let list: Vec<String> = components.iter().map(|c| format!("\"{c}\"")).collect();
+        text.push_str(&list.join(", "));
+        text.push_str("]\n");
+        let mut seen = Vec::new();
+        for c in components {
+            if !seen.contains(c) && *c != "c8" {
+                seen.push(*c);
+                text.push_str(&format!("[component.{c}]\nname = \"{c}\"\n"));
+            }
+        }
+        crate::check(&text)
+            .diagnostics
+            .iter()
+            .map(|d| (d.code.as_str().to_string(), d.column, d.message.clone()))
+            .collect()
+    }
+
+    /// Regression: ORB103 counted list entries, not components. Eight components and a repeat
+    /// are not too many, and the ninth component is reported wherever a repeat puts it, with
+    /// the number of components the flow really lists.
+    #[test]
+    fn too_many_components_counts_distinct_components() {
+        let eight = ["c12", "c16", "c20", "c24", "c28", "c32", "c36", "c40"];
+        let mut with_repeat = eight.to_vec();
+        with_repeat.push("c12");
+        let got = codes_of_flow(&with_repeat);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "ORB105");
+
+        let mut ten = with_repeat.clone();
+        ten.push("c44");
+        let got = codes_of_flow(&ten);
+        let codes: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(codes, ["ORB105", "ORB103"], "{got:?}");
+        assert!(got[1].2.contains("lists 9 components"), "{}", got[1].2);
+
+        let mut nine = eight.to_vec();
+        nine.push("c44");
+        let got = codes_of_flow(&nine);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "ORB103");
+        assert!(got[0].2.contains("lists 9 components"), "{}", got[0].2);
     }
 }
