@@ -66,8 +66,9 @@ pub(crate) const ORB702: Rule = Rule {
     home: module_path!(),
     checks: "Each `[[waiver]]` names an `orbit diff` code, written exactly as `ORB801` … \
              `ORB890` (a check code such as `ORB303`, an audit code, or a lowercase `orb802` is \
-             reported, with the nearest diff codes as suggestions), and has an `id` and a \
-             `reason` that are not empty or only spaces. A waiver with any of these problems \
+             reported, with the nearest diff codes as suggestions; `ORB890`, the code of a stale \
+             waiver, waives nothing and is reported too), and has an `id` and a `reason` that \
+             are not empty or only spaces. A waiver with any of these problems \
              waives nothing. (A missing `code`, `id` or `reason` is ORB003.)",
     origin: Origin::Reason(
         "A waiver accepts one deliberate change that `orbit diff` reports, and is reviewed with \
@@ -174,6 +175,19 @@ impl Cx<'_> {
             );
             let code = code.and_then(|(text, span)| {
                 match text.parse::<Code>() {
+                    // A waiver of ORB890 (a waiver that matches no change) could only ever
+                    // waive itself: the stale waiver is to be removed, not waived.
+                    Ok(Code::Orb890) if text == "ORB890" => {
+                        self.push(
+                            Diagnostic::new(
+                                Code::Orb702,
+                                span,
+                                "waiver code `ORB890` waives nothing: it is the code of a waiver that matches no change",
+                            )
+                            .with_help("remove the waiver that ORB890 reports instead of waiving it"),
+                        );
+                        return None;
+                    }
                     Ok(c) if c.family() == crate::diag::Family::Diff && c.as_str() == text => {
                         return Some((c, span));
                     }
@@ -234,5 +248,28 @@ impl Cx<'_> {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::PRELUDE;
+
+    /// A waiver of ORB890 could never match (ORB890 is found after waivers are matched): it
+    /// is refused as ORB702 rather than reported as stale on every diff.
+    #[test]
+    fn a_waiver_of_orb890_is_refused() {
+        let text =
+            format!("{PRELUDE}\n[[waiver]]\ncode = \"ORB890\"\nid = \"c8bre03\"\nreason = \"x\"\n");
+        let checked = crate::check(&text);
+        let codes: Vec<&str> = checked
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        assert_eq!(codes, ["ORB702"], "{:?}", checked.diagnostics);
+        assert!(checked.manifest.waivers.is_empty());
+        let fine = text.replace("ORB890", "ORB802");
+        assert!(crate::check(&fine).is_ok());
     }
 }
