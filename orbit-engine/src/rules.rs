@@ -303,10 +303,12 @@ impl Rule {
         out
     }
 
-    /// The documentation as a section of `docs/rules.md`: a `##` heading, Markdown.
+    /// The documentation as a section of `docs/rules.md`, Markdown under the heading `## ORBnnn`
+    /// (anchor `#orbnnn`).
     pub fn markdown(&self) -> String {
+        // The heading is the code alone, so that its anchor is `#orb303`.
         let mut out = format!(
-            "## {}: {}\n\n*{} · reported by {} · checked and documented in [`{}`](../{})*\n\n",
+            "## {}\n\n**{}**\n\n*{} · reported by {} · checked and documented in [`{}`](../{})*\n\n",
             self.code,
             self.code.title(),
             self.code.severity(),

@@ -1,7 +1,8 @@
 //! The engine's diagnostics and `orbit lint`'s findings as the protocol's diagnostics.
 
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
+    NumberOrString, Uri,
 };
 use orbit_engine::diff::Change;
 use orbit_engine::lint::Finding;
@@ -59,6 +60,7 @@ pub fn manifest(
             range,
             severity: Some(severity(d.code.severity())),
             code: Some(NumberOrString::String(d.code.as_str().to_string())),
+            code_description: code_description(d.code),
             source: Some(SOURCE.into()),
             message: with_help(&d.message, d.help.as_deref()),
             related_information: (!related.is_empty()).then_some(related),
@@ -78,6 +80,16 @@ pub fn manifest(
         out.push(d);
     }
     out
+}
+
+/// The rule's section of `docs/rules.md` in the repository, which editors link from the code.
+pub fn code_description(code: orbit_engine::Code) -> Option<CodeDescription> {
+    let href = format!(
+        "{}/blob/main/docs/rules.md#{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        code.as_str().to_ascii_lowercase()
+    );
+    href.parse().ok().map(|href| CodeDescription { href })
 }
 
 /// Where ORB801 findings stand: `retired`'s key, else the `[orbit]` header, else the start.
@@ -111,6 +123,7 @@ fn removed(
         range,
         severity: Some(severity(c.severity())),
         code: Some(NumberOrString::String(c.code.as_str().to_string())),
+        code_description: code_description(c.code),
         source: Some(SOURCE.into()),
         message: with_help(&c.message, c.help.as_deref()),
         related_information: related,
@@ -155,10 +168,34 @@ pub fn lint(text: &str, lines: &Lines, view: &LintView, enc: Encoding) -> Vec<Di
             range: lsp_types::Range::default(),
             severity: Some(DiagnosticSeverity::WARNING),
             code: Some(NumberOrString::String("ORB004".into())),
+            code_description: code_description(orbit_engine::Code::Orb004),
             source: Some(SOURCE.into()),
             message: format!("{why}; this file is not linted"),
             ..Diagnostic::default()
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every code links to its section of `docs/rules.md` (the anchors its headings get).
+    #[test]
+    fn every_code_links_to_its_rule() {
+        let reference = include_str!("../../../docs/rules.md");
+        for code in orbit_engine::Code::ALL {
+            let d = super::code_description(*code).expect("a valid URL");
+            let href = d.href.as_str();
+            assert!(href.starts_with("https://github.com/"), "{href}");
+            let anchor = code.as_str().to_ascii_lowercase();
+            assert!(
+                href.ends_with(&format!("/docs/rules.md#{anchor}")),
+                "{href}"
+            );
+            assert!(
+                reference.contains(&format!("\n## {}\n", code.as_str())),
+                "docs/rules.md has no heading for {code}"
+            );
+        }
+    }
 }
