@@ -145,14 +145,31 @@ pub fn sarif(items: &[Item]) -> Result<String, serde_json::Error> {
     let descriptors: Vec<sarif::ReportingDescriptor> = rules
         .iter()
         .map(|(id, title)| {
-            sarif::ReportingDescriptor::builder()
-                .id(*id)
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(*title)
-                        .build(),
-                )
-                .build()
+            let short = sarif::MultiformatMessageString::builder()
+                .text(*title)
+                .build();
+            // An Orbit rule code also carries its documentation: what it checks, and where
+            // `docs/rules.md` explains it.
+            let doc = id
+                .parse::<orbit_engine::Code>()
+                .ok()
+                .and_then(crate::rules::find);
+            match doc {
+                Some(rule) => sarif::ReportingDescriptor::builder()
+                    .id(*id)
+                    .short_description(short)
+                    .full_description(
+                        sarif::MultiformatMessageString::builder()
+                            .text(rule.checks)
+                            .build(),
+                    )
+                    .help_uri(crate::rules::url(rule.code))
+                    .build(),
+                None => sarif::ReportingDescriptor::builder()
+                    .id(*id)
+                    .short_description(short)
+                    .build(),
+            }
         })
         .collect();
     let results: Vec<sarif::Result> = items

@@ -17,6 +17,25 @@ pub fn all() -> Vec<&'static Rule> {
     out
 }
 
+/// The documentation of `code`.
+pub fn find(code: Code) -> Option<&'static Rule> {
+    orbit_engine::rules::rule(code).or_else(|| {
+        crate::audit::rules::RULES
+            .iter()
+            .copied()
+            .find(|r| r.code == code)
+    })
+}
+
+/// The address of `code`'s section of `docs/rules.md` in the repository.
+pub fn url(code: Code) -> String {
+    format!(
+        "{}/blob/main/docs/rules.md#{}",
+        env!("CARGO_PKG_REPOSITORY"),
+        code.as_str().to_ascii_lowercase()
+    )
+}
+
 /// Whether `text` asks for a rule rather than an id: `ORB` (any case) and up to four letters
 /// or digits, at least one a digit (`ORB406`, `orb406`, `ORB4O6`, `ORB9999`).
 pub fn looks_like_code(text: &str) -> bool {

@@ -84,12 +84,10 @@ pub fn manifest(
 
 /// The rule's section of `docs/rules.md` in the repository, which editors link from the code.
 pub fn code_description(code: orbit_engine::Code) -> Option<CodeDescription> {
-    let href = format!(
-        "{}/blob/main/docs/rules.md#{}",
-        env!("CARGO_PKG_REPOSITORY"),
-        code.as_str().to_ascii_lowercase()
-    );
-    href.parse().ok().map(|href| CodeDescription { href })
+    crate::rules::url(code)
+        .parse()
+        .ok()
+        .map(|href| CodeDescription { href })
 }
 
 /// Where ORB801 findings stand: `retired`'s key, else the `[orbit]` header, else the start.
