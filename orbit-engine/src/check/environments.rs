@@ -153,8 +153,20 @@ name = "Portal node"
 pub const RESERVED_ENVIRONMENTS: &[&str] = &["orbit", "events"];
 
 impl Cx<'_> {
-    pub(super) fn orbit(&mut self, v: Value<'_, '_>) -> HashMap<Endpoint, Range<usize>> {
+    /// `[orbit]`, required (ORB003); returns the retired ids with their spans.
+    pub(super) fn orbit(&mut self, v: Option<Value<'_, '_>>) -> HashMap<Endpoint, Range<usize>> {
         let mut retired = HashMap::default();
+        let Some(v) = v else {
+            self.push(
+                Diagnostic::new(
+                    Code::Orb003,
+                    0..0,
+                    "the manifest lacks the required `[orbit]` table",
+                )
+                .with_help("add `[orbit]` with `name` and `cloud`"),
+            );
+            return retired;
+        };
         let Some(e) = self.table(v, "`[orbit]`") else {
             return retired;
         };
@@ -241,7 +253,17 @@ impl Cx<'_> {
         None
     }
 
-    pub(super) fn environments(&mut self, v: Value<'_, '_>) {
+    /// The `[environment]` tables: at least one (ORB011), each code well formed and not
+    /// reserved (ORB010).
+    pub(super) fn environments(&mut self, v: Option<Value<'_, '_>>) {
+        let Some(v) = v else {
+            self.push(
+                Diagnostic::new(Code::Orb011, 0..0, "no environment is declared").with_help(
+                    "declare one, e.g. `[environment.k8d]` with `name = \"development\"`",
+                ),
+            );
+            return;
+        };
         let Some(all) = self.table(v, "`[environment]`") else {
             return;
         };

@@ -4,6 +4,26 @@
 //! relational checks over the whole model (references, uniqueness, derived names). The
 //! model returned alongside the diagnostics holds every entry that is sound enough to
 //! generate code from, so a manifest with errors still yields a usable partial model.
+//!
+//! The rules are laid out by family, one file each, holding the family's checks and each of
+//! its codes' documentation (a [`Rule`](crate::rules::Rule) constant, which `orbit explain`
+//! prints and whose examples a test checks):
+//!
+//! | file | codes |
+//! |---|---|
+//! | [`shape`] | ORB001 TOML, ORB002 unknown keys, ORB003 required keys and types, ORB005 declared twice |
+//! | [`file`](mod@file) | ORB004 the manifest file |
+//! | [`environments`] | ORB010 cloud and environment codes, ORB011 an environment, ORB012 repository owner and branch |
+//! | [`regions`] | ORB020–ORB022 region ranges and names |
+//! | [`flows`] | ORB101–ORB105 |
+//! | [`components`] | ORB201–ORB204 |
+//! | [`endpoints`] | MIDs and RIDs in one generic pass: ORB301–ORB305, ORB401–ORB403, ORB409 |
+//! | [`resources`] | ORB404–ORB408 resources and their physical names |
+//! | [`legs`] | ORB501–ORB507 legs and their steps |
+//! | [`events`] | ORB601–ORB603 |
+//! | [`retired`] | ORB701 `retired`, ORB702 `[[waiver]]` |
+//!
+//! This module holds [`check`], the reading context and the order of the passes.
 
 pub(crate) mod components;
 pub(crate) mod endpoints;
@@ -275,35 +295,9 @@ impl Cx<'_> {
         self.known_keys(&top, keys::ROOT, "the manifest");
         let section = |name: &str| top.get(name).map(|(_, s, v)| (s, v));
 
-        let retired = match section("orbit") {
-            Some((_, v)) => self.orbit(v),
-            None => {
-                self.push(
-                    Diagnostic::new(
-                        Code::Orb003,
-                        0..0,
-                        "the manifest lacks the required `[orbit]` table",
-                    )
-                    .with_help("add `[orbit]` with `name` and `cloud`"),
-                );
-                HashMap::default()
-            }
-        };
-        match section("environment") {
-            Some((_, v)) => self.environments(v),
-            None => self.push(
-                Diagnostic::new(Code::Orb011, 0..0, "no environment is declared").with_help(
-                    "declare one, e.g. `[environment.k8d]` with `name = \"development\"`",
-                ),
-            ),
-        }
-        match section("region") {
-            Some((_, v)) => self.regions(v),
-            None => self.push(
-                Diagnostic::new(Code::Orb003, 0..0, "the manifest declares no `[region.*]`")
-                    .with_help("declare the region ranges, e.g. `[region.n-virginia]` with `components = [1, 100]`"),
-            ),
-        }
+        let retired = self.orbit(section("orbit").map(|(_, v)| v));
+        self.environments(section("environment").map(|(_, v)| v));
+        self.regions(section("region").map(|(_, v)| v));
         let flow_lists = section("flow")
             .map(|(_, v)| self.flows(v))
             .unwrap_or_default();

@@ -91,7 +91,15 @@ components = [101, 200]
 };
 
 impl Cx<'_> {
-    pub(super) fn regions(&mut self, v: Value<'_, '_>) {
+    /// The `[region]` tables, required (ORB003), and their ranges.
+    pub(super) fn regions(&mut self, v: Option<Value<'_, '_>>) {
+        let Some(v) = v else {
+            self.push(
+                Diagnostic::new(Code::Orb003, 0..0, "the manifest declares no `[region.*]`")
+                    .with_help("declare the region ranges, e.g. `[region.n-virginia]` with `components = [1, 100]`"),
+            );
+            return;
+        };
         let Some(all) = self.table(v, "`[region]`") else {
             return;
         };
