@@ -41,7 +41,7 @@ pub fn manifest(
         Slot::Kind => return None,
         Slot::WaiverCode => {
             let code: Code = word.parse().ok()?;
-            format!("**{code}**: {}", code.title())
+            rule_markdown(code)
         }
         Slot::PidOrder => {
             // The order alone says little: explain the whole PID.
@@ -62,6 +62,20 @@ pub fn manifest(
         }
     };
     Some(hover(text, lines, &span, md, enc))
+}
+
+/// A rule code's hover: its title, what it checks and a link to its section of
+/// `docs/rules.md` (`orbit explain ORBnnn` prints the rest).
+fn rule_markdown(code: Code) -> String {
+    match crate::rules::find(code) {
+        Some(rule) => format!(
+            "**{code}**: {}\n\n{}\n\n[docs/rules.md]({}) · `orbit explain {code}`",
+            code.title(),
+            rule.checks,
+            crate::rules::url(code)
+        ),
+        None => format!("**{code}**: {}", code.title()),
+    }
 }
 
 /// Hover in any other file: on a lint finding, or on a word that is a well-formed id or name
@@ -168,5 +182,16 @@ mod tests {
         let w: Vec<&str> = words_at(t, at).iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(w, ["c8fms03_handler", "c8fms03"]);
         assert!(words_at("é é", 2).is_empty());
+    }
+
+    #[test]
+    fn a_rule_code_hovers_with_its_documentation() {
+        let md = super::rule_markdown(orbit_engine::Code::Orb802);
+        assert!(
+            md.starts_with("**ORB802**: a resource declared in both"),
+            "{md}"
+        );
+        assert!(md.contains("`orbit diff` reports each resource"), "{md}");
+        assert!(md.contains("docs/rules.md#orb802"), "{md}");
     }
 }
