@@ -41,14 +41,20 @@ pub fn manifest(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     match parse_manifest_args.parse(input) {
         Ok((lit, mut opts)) => {
             let written = lit.value();
-            let mut out = env_dependency(&written);
-            match resolve_path(&written) {
+            let body = match resolve_path(&written) {
                 Ok(path) => {
                     opts.lexer = Some(lex);
-                    out.extend(codegen::expand(&path, &written, &opts));
+                    codegen::expand(&path, &written, &opts)
                 }
-                Err(msg) => out.extend(error(&msg, lit.span())),
+                Err(msg) => error(&msg, lit.span()),
+            };
+            // The module as the generator made it: extending another stream with it would
+            // copy it token by token (a tenth of the macro's own work on a large manifest).
+            let mut out = env_dependency(&written);
+            if out.is_empty() {
+                return body.into();
             }
+            out.extend(std::iter::once(body));
             out.into()
         }
         Err(e) => e.to_compile_error().into(),
